@@ -39,6 +39,16 @@ const FIELDS = {
     schema: z.coerce.number().int().min(1).max(256).default(4),
     doc: 'Jobs processed at once per stage (per worker process).',
   },
+  retryBaseMs: {
+    env: 'FRAMELINE_RETRY_BASE_MS',
+    schema: z.coerce.number().int().min(1).default(2_000),
+    doc: 'First retry delay of a failed job; later retries back off exponentially with jitter.',
+  },
+  jobLockMs: {
+    env: 'FRAMELINE_JOB_LOCK_MS',
+    schema: z.coerce.number().int().min(1_000).default(30_000),
+    doc: 'How long a worker holds a job before another may take it over if the first died (BullMQ lock).',
+  },
   contactUrl: {
     env: 'FRAMELINE_CONTACT_URL',
     schema: z.string().min(1).default('https://github.com/frameline/frameline'),
@@ -62,6 +72,16 @@ const FIELDS = {
       .min(1024)
       .default(15 * 1024 * 1024),
     doc: 'Largest body accepted, after decompression.',
+  },
+  hostConcurrency: {
+    env: 'FRAMELINE_HOST_CONCURRENCY',
+    schema: z.coerce.number().int().min(1).max(64).default(2),
+    doc: 'Requests at once to one host, across all workers.',
+  },
+  hostDelayMs: {
+    env: 'FRAMELINE_HOST_DELAY_MS',
+    schema: z.coerce.number().int().min(0).default(1_000),
+    doc: 'Least time between two requests to one host, across all workers.',
   },
   allowHosts: {
     env: 'FRAMELINE_ALLOW_HOSTS',

@@ -1,0 +1,97 @@
+import { type CrawlResult, crawlOnce, DEFAULT_SOURCES } from '@frameline/pipeline';
+import { addSource, countSources, nextDueAt } from '@frameline/store';
+import type { Command } from 'commander';
+import { DEMO_PORT, startDemoServer } from '../demo-server.js';
+import { note, out, parseIntOption, withRuntime } from '../run.js';
+
+interface CrawlFlags {
+  once?: boolean;
+  demo?: boolean;
+  demoPort: number;
+  force?: boolean;
+  tag?: string;
+  json?: boolean;
+}
+
+export function crawlCommand(program: Command): void {
+  program
+    .command('crawl')
+    .description('fetch due sources through the pipeline and wait until the work drains')
+    .option('--once', 'one pass, then exit (default: keep polling as sources fall due)')
+    .option('--demo', 'serve sample feeds from a local server and crawl them (no network needed)')
+    .option('--demo-port <port>', 'port for the --demo server', parseIntOption('--demo-port'), DEMO_PORT)
+    .option('--force', 'fetch every source now, due or not')
+    .option('--tag <tag>', 'only sources with this tag')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o: CrawlFlags) => {
+      const demo = o.demo ? await startDemoServer(o.demoPort) : null;
+      try {
+        await withRuntime(
+          async (rt, signal) => {
+            const sql = rt.store.sql;
+            if (demo) {
+              for (const f of demo.feeds) await addSource(sql, { url: f.url, name: f.name, tags: ['demo'] });
+            } else if ((await countSources(sql)) === 0) {
+              for (const s of DEFAULT_SOURCES) await addSource(sql, s);
+              note(
+                `no sources yet: added ${DEFAULT_SOURCES.length} default ML-ecosystem feeds (see \`frameline sources list\`)`,
+              );
+            }
+            const where =
+              rt.store.mode === 'pglite' ? `PGlite at ${rt.store.where}` : `Postgres ${rt.store.where}`;
+            for (;;) {
+              const result = await crawlOnce(rt, {
+                force: o.force || Boolean(demo),
+                tag: demo ? 'demo' : (o.tag ?? null),
+                signal,
+                onNotice: (m) => note(`frameline: ${m}`),
+              });
+              if (o.json) out(JSON.stringify(result));
+              else printSummary(result, where);
+              if (o.once || demo || signal.aborted) break;
+              await sleepUntilDue(await nextDueAt(sql), signal);
+              if (signal.aborted) break;
+            }
+          },
+          demo ? { allowHosts: ['127.0.0.1'] } : {},
+        );
+      } finally {
+        await demo?.close();
+      }
+    });
+}
+
+function printSummary(r: CrawlResult, where: string): void {
+  const ok = r.sources.filter((s) => s.ok);
+  const failed = r.sources.filter((s) => !s.ok);
+  out(`crawl ${r.crawlId}: ${r.mode}, ${where}, ${(r.durationMs / 1000).toFixed(1)} s`);
+  out(`sources: ${ok.length} ok, ${failed.length} failed`);
+  for (const s of r.sources) {
+    const label = s.name ?? s.url;
+    if (s.ok) out(`  ok      ${label}: ${s.notModified ? 'not modified' : `${s.items} items`}`);
+    else out(`  failed  ${label}: ${s.error ?? s.errorCode}`);
+  }
+  out(
+    `documents: ${r.documents.new} new, ${r.documents.updated} updated, ${r.documents.unchanged} unchanged`,
+  );
+  out(`announcements: ${r.announcements}`);
+  for (const f of r.failures.filter((f) => f.queue !== 'fetch' && f.queue !== 'parse')) {
+    out(`  job ${f.jobId} failed: ${f.error}`);
+  }
+}
+
+async function sleepUntilDue(at: Date | null, signal: AbortSignal): Promise<void> {
+  // Wake at least every minute: sources may be added while we sleep.
+  const ms = Math.min(60_000, Math.max(5_000, (at?.getTime() ?? Date.now() + 60_000) - Date.now()));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

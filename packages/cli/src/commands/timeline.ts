@@ -1,0 +1,75 @@
+import { ANNOUNCEMENT_TYPES } from '@frameline/core';
+import { queryTimeline, resolveEntity } from '@frameline/store';
+import type { Command } from 'commander';
+import { out, parseIntOption, UsageError, withRuntime } from '../run.js';
+
+function parseDate(flag: string): (value: string) => Date {
+  return (value) => {
+    const d = new Date(
+      /^\d{4}(-\d{2}){0,2}$/.test(value)
+        ? `${value}${value.length === 4 ? '-01-01' : value.length === 7 ? '-01' : ''}T00:00:00Z`
+        : value,
+    );
+    if (Number.isNaN(d.getTime()))
+      throw new UsageError(`${flag} takes a date like 2018-10-02, got "${value}"`);
+    return d;
+  };
+}
+
+interface TimelineFlags {
+  entity?: string;
+  type?: string;
+  since?: Date;
+  until?: Date;
+  limit: number;
+  json?: boolean;
+}
+
+export function timelineCommand(program: Command): void {
+  program
+    .command('timeline')
+    .description('announcements over time, newest first; one row per distinct announcement')
+    .option('--entity <id|name>', 'only announcements about this entity (e.g. pytorch)')
+    .option('--type <type>', `one of ${ANNOUNCEMENT_TYPES.join(', ')}`)
+    .option('--since <date>', 'on or after this date', parseDate('--since'))
+    .option('--until <date>', 'before this date', parseDate('--until'))
+    .option('--limit <n>', 'at most this many rows', parseIntOption('--limit'), 50)
+    .option('--json', 'print JSON lines')
+    .action(async (o: TimelineFlags) => {
+      if (o.type && !(ANNOUNCEMENT_TYPES as readonly string[]).includes(o.type)) {
+        throw new UsageError(`--type must be one of ${ANNOUNCEMENT_TYPES.join(', ')}, got "${o.type}"`);
+      }
+      await withRuntime(async (rt) => {
+        let entity: string | null = null;
+        if (o.entity) {
+          entity = await resolveEntity(rt.store.sql, o.entity);
+          if (!entity)
+            throw new UsageError(`no entity "${o.entity}" in the rule set (try its id, e.g. pytorch)`);
+        }
+        const rows = await queryTimeline(rt.store.sql, {
+          entity,
+          type: o.type ?? null,
+          since: o.since ?? null,
+          until: o.until ?? null,
+          limit: o.limit,
+        });
+        if (o.json) {
+          for (const r of rows) out(JSON.stringify(r));
+          return;
+        }
+        if (rows.length === 0)
+          return out('no announcements yet: run `frameline crawl` (or `frameline crawl --demo`)');
+        for (const r of rows) {
+          const day = r.at.toISOString().slice(0, 10) + (r.dateIsFirstSeen ? '*' : ' ');
+          const objects = r.objectNames.length > 0 ? ` → ${r.objectNames.join(', ')}` : '';
+          const version = [r.version, r.stage].filter(Boolean).join(' ');
+          const docs = r.documents > 1 ? `  (${r.documents} documents)` : '';
+          out(`${day} ${r.type.padEnd(11)} ${r.subjectName}${objects}${version ? ` ${version}` : ''}${docs}`);
+          const first = r.evidence[0];
+          if (first) out(`            "${first.sentence.replace(/\s+/g, ' ').trim()}" (${first.source})`);
+        }
+        if (rows.some((r) => r.dateIsFirstSeen))
+          out('* no published date: the date frameline first saw the document');
+      });
+    });
+}

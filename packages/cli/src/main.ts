@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { describeConfig } from '@frameline/core';
+import { Command, CommanderError } from 'commander';
+import { crawlCommand } from './commands/crawl.js';
+import { extractCommand } from './commands/extract.js';
+import { sourcesCommand } from './commands/sources.js';
+import { timelineCommand } from './commands/timeline.js';
+import { migrateCommand, workerCommand } from './commands/worker.js';
+import { reportFailure } from './run.js';
+
+const program = new Command('frameline')
+  .description('watch the machine-learning ecosystem: crawl feeds, tag announcements, query the timeline')
+  .addHelpText(
+    'after',
+    `\nSettings (environment variables):\n${describeConfig()
+      .map((f) => `  ${f.env.padEnd(28)} ${f.doc}`)
+      .join('\n')}`,
+  )
+  .showHelpAfterError()
+  .exitOverride();
+
+sourcesCommand(program);
+crawlCommand(program);
+workerCommand(program);
+migrateCommand(program);
+extractCommand(program);
+timelineCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exitCode = err.exitCode;
+  else reportFailure(err);
+}

@@ -1,0 +1,198 @@
+import { describeError, type Logger, PermanentError } from '@frameline/core';
+import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Enqueue, StageContext } from './context.js';
+import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
+import { retryDelayMs } from './retry.js';
+import { PROCESSORS } from './stages/index.js';
+
+/** Finished jobs kept for inspection: bounded by age and count so Redis does not grow without end. */
+const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600, count: 10_000 };
+/** A crawl's job ledger outlives any sane crawl, then Redis drops it by itself. */
+const CRAWL_LEDGER_TTL_S = 7 * 24 * 3600;
+
+export interface BullOptions {
+  redisUrl: string;
+  prefix: string;
+  log: Logger;
+}
+
+/** A producer-side Redis connection: commands fail fast instead of queueing while Redis is away. */
+function producerConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+}
+
+/** A worker-side connection: BullMQ requires `maxRetriesPerRequest: null` so blocking commands wait out outages. */
+function workerConnection(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null });
+}
+
+/**
+ * The BullMQ transport: one queue per stage, deterministic job ids, and a per-crawl ledger in Redis (a set of
+ * `queue/jobId`) that lets `crawl` wait for exactly the work it caused, on whichever machines it runs.
+ */
+export class BullTransport {
+  private readonly redis: Redis;
+  private readonly queues: { [Q in QueueName]: Queue };
+  private readonly workers: Worker[] = [];
+  private workerRedis: Redis | null = null;
+
+  private constructor(
+    private readonly opts: BullOptions,
+    redis: Redis,
+  ) {
+    this.redis = redis;
+    const make = (name: QueueName) => {
+      const queue = new Queue(name, { connection: redis, prefix: opts.prefix });
+      queue.on('error', (err) => opts.log.error({ queue: name, err: describeError(err) }, 'queue error'));
+      return queue;
+    };
+    this.queues = { fetch: make('fetch'), parse: make('parse'), extract: make('extract') };
+  }
+
+  static async connect(opts: BullOptions): Promise<BullTransport> {
+    const redis = producerConnection(opts.redisUrl);
+    redis.on('error', (err) => opts.log.debug({ err: describeError(err) }, 'redis connection error'));
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (err) {
+      redis.disconnect();
+      throw new Error(`cannot reach Redis at ${redactUrl(opts.redisUrl)}: ${describeError(err)}`, {
+        cause: err,
+      });
+    }
+    return new BullTransport(opts, redis);
+  }
+
+  private ledgerKey(crawlId: string): string {
+    return `${this.opts.prefix}:crawl:${crawlId}:jobs`;
+  }
+
+  /** Add a job. The ledger entry is written after the job exists, so the ledger never names a job not yet added. */
+  readonly enqueue: Enqueue = async (queue, payload) => {
+    const jobId = jobIdFor(queue, payload);
+    await this.queues[queue].add(queue, payload, {
+      jobId,
+      attempts: ATTEMPTS[queue],
+      backoff: { type: 'frameline' },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    });
+    if (payload.crawlId) {
+      const key = this.ledgerKey(payload.crawlId);
+      await this.redis.multi().sadd(key, `${queue}/${jobId}`).expire(key, CRAWL_LEDGER_TTL_S).exec();
+    }
+  };
+
+  /**
+   * Wait until every job in the crawl's ledger is completed or failed (or already removed by retention).
+   * A job adds its children before it completes, so an empty ledger means the whole crawl is done.
+   */
+  async waitForCrawl(crawlId: string, opts: { signal?: AbortSignal; pollMs?: number } = {}): Promise<void> {
+    const key = this.ledgerKey(crawlId);
+    for (;;) {
+      if (opts.signal?.aborted) throw new Error('stopped while waiting for the crawl to finish');
+      const members = await this.redis.smembers(key);
+      if (members.length === 0) break;
+      const done: string[] = [];
+      await Promise.all(
+        members.map(async (member) => {
+          const [queue, jobId] = member.split('/') as [QueueName, string];
+          const state = await this.queues[queue].getJobState(jobId);
+          if (state === 'completed' || state === 'failed' || state === 'unknown') done.push(member);
+        }),
+      );
+      if (done.length > 0) await this.redis.srem(key, ...done);
+      if (done.length < members.length) await sleep(opts.pollMs ?? 250);
+    }
+    await this.redis.del(key);
+  }
+
+  /** How many workers are connected to each queue (BullMQ names its worker connections). */
+  async workerCounts(): Promise<Record<QueueName, number>> {
+    const entries = await Promise.all(
+      QUEUES.map(async (q) => [q, (await this.queues[q].getWorkers()).length]),
+    );
+    return Object.fromEntries(entries) as Record<QueueName, number>;
+  }
+
+  /** Jobs not yet finished in the given queues. */
+  async pendingCount(stages: readonly QueueName[] = QUEUES): Promise<number> {
+    let n = 0;
+    for (const q of stages) {
+      const counts = await this.queues[q].getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      n += Object.values(counts).reduce((a, b) => a + b, 0);
+    }
+    return n;
+  }
+
+  /** Start workers for the given stages in this process. */
+  startWorkers(
+    base: Omit<StageContext, 'enqueue'>,
+    opts: { stages: readonly QueueName[]; concurrency: number; lockMs: number; retryBaseMs: number },
+  ): void {
+    this.workerRedis ??= workerConnection(this.opts.redisUrl);
+    const ctx: StageContext = { ...base, enqueue: this.enqueue };
+    for (const stage of opts.stages) {
+      const processor = PROCESSORS[stage] as (p: JobMap[QueueName], ...rest: unknown[]) => Promise<unknown>;
+      const worker = new Worker(
+        stage,
+        async (job: Job) => {
+          const attempt = {
+            jobId: job.id ?? '',
+            number: job.attemptsMade + 1,
+            isLast: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+          };
+          try {
+            return await processor(job.data as JobMap[QueueName], ctx, attempt);
+          } catch (err) {
+            // A PermanentError must not be retried: BullMQ's UnrecoverableError fails the job at once.
+            if (err instanceof PermanentError) throw new UnrecoverableError(describeError(err));
+            throw err;
+          }
+        },
+        {
+          connection: this.workerRedis,
+          prefix: this.opts.prefix,
+          concurrency: opts.concurrency,
+          lockDuration: opts.lockMs,
+          stalledInterval: Math.max(1000, Math.floor(opts.lockMs / 2)),
+          maxStalledCount: 2,
+          name: `frameline-${process.pid}`,
+          settings: {
+            backoffStrategy: (attemptsMade, _type, err) => retryDelayMs(attemptsMade, opts.retryBaseMs, err),
+          },
+        },
+      );
+      worker.on('error', (err) => this.opts.log.error({ stage, err: describeError(err) }, 'worker error'));
+      worker.on('failed', (job, err) =>
+        this.opts.log.warn({ stage, jobId: job?.id, err: describeError(err) }, 'job failed'),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  /** Graceful shutdown: workers finish their active jobs, then queues and connections close. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(QUEUES.map((q) => this.queues[q].close()));
+    await this.workerRedis?.quit().catch(() => undefined);
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,11 @@
+export { BullTransport, redactUrl } from './bullmq.js';
+export type { Attempt, Enqueue, Processor, StageContext } from './context.js';
+export { type CrawlOptions, type CrawlResult, crawlOnce, newCrawlId } from './crawl.js';
+export { DEFAULT_SOURCES } from './default-sources.js';
+export { itemGuid, toDocumentInput } from './items.js';
+export { type JobFailure, LocalRunner } from './local-runner.js';
+export { ATTEMPTS, isQueueName, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
+export { MAX_RETRY_DELAY_MS, retryDelayMs } from './retry.js';
+export { openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+export { PROCESSORS } from './stages/index.js';
+export { runWorker, type WorkerOptions } from './worker.js';

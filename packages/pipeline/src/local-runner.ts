@@ -1,0 +1,112 @@
+import { describeError, PermanentError, toError } from '@frameline/core';
+import type { Enqueue, StageContext } from './context.js';
+import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
+import { retryDelayMs } from './retry.js';
+import { PROCESSORS } from './stages/index.js';
+
+export interface JobFailure {
+  queue: QueueName;
+  jobId: string;
+  error: string;
+}
+
+interface LocalJob {
+  queue: QueueName;
+  id: string;
+  payload: JobMap[QueueName];
+  attemptsMade: number;
+}
+
+/**
+ * Runs the stage processors in this process, with the same job ids, attempts and backoff as the BullMQ
+ * transport, at most `concurrency` jobs per stage at a time. Used when no REDIS_URL is set.
+ */
+export class LocalRunner {
+  readonly failures: JobFailure[] = [];
+  private readonly seen = new Set<string>();
+  private readonly waiting = new Map<QueueName, LocalJob[]>(QUEUES.map((q) => [q, []]));
+  private readonly running = new Map<QueueName, number>(QUEUES.map((q) => [q, 0]));
+  private outstanding = 0;
+  private idle: (() => void)[] = [];
+  private stopped = false;
+  private readonly ctx: StageContext;
+
+  constructor(
+    base: Omit<StageContext, 'enqueue'>,
+    private readonly opts: { concurrency: number; retryBaseMs: number },
+  ) {
+    this.ctx = { ...base, enqueue: this.enqueue };
+  }
+
+  /** Add a job; a job id seen before in this runner is ignored, as BullMQ ignores a duplicate id. */
+  readonly enqueue: Enqueue = async (queue, payload) => {
+    const id = jobIdFor(queue, payload);
+    if (this.seen.has(id) || this.stopped) return;
+    this.seen.add(id);
+    this.outstanding++;
+    this.waiting.get(queue)?.push({ queue, id, payload, attemptsMade: 0 });
+    this.pump(queue);
+  };
+
+  /** Resolves when every job added so far, and every job those added, has completed or failed. */
+  drain(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /** Stop starting jobs (running ones finish); resolves when they have. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const q of QUEUES) {
+      const dropped = this.waiting.get(q)?.splice(0) ?? [];
+      this.outstanding -= dropped.length;
+    }
+    await this.drain();
+  }
+
+  private pump(queue: QueueName): void {
+    const waiting = this.waiting.get(queue) ?? [];
+    while (!this.stopped && waiting.length > 0 && (this.running.get(queue) ?? 0) < this.opts.concurrency) {
+      const job = waiting.shift();
+      if (!job) break;
+      this.running.set(queue, (this.running.get(queue) ?? 0) + 1);
+      void this.run(job).finally(() => {
+        this.running.set(queue, (this.running.get(queue) ?? 0) - 1);
+        this.pump(queue);
+      });
+    }
+  }
+
+  private async run(job: LocalJob): Promise<void> {
+    const attempts = ATTEMPTS[job.queue];
+    const processor = PROCESSORS[job.queue] as (p: JobMap[QueueName], ...rest: unknown[]) => Promise<unknown>;
+    try {
+      await processor(job.payload, this.ctx, {
+        jobId: job.id,
+        number: job.attemptsMade + 1,
+        isLast: job.attemptsMade + 1 >= attempts,
+      });
+      this.settle();
+    } catch (thrown) {
+      const err = toError(thrown);
+      job.attemptsMade++;
+      if (err instanceof PermanentError || job.attemptsMade >= attempts || this.stopped) {
+        this.failures.push({ queue: job.queue, jobId: job.id, error: describeError(err) });
+        this.settle();
+        return;
+      }
+      const delay = retryDelayMs(job.attemptsMade, this.opts.retryBaseMs, err);
+      this.ctx.log.debug({ jobId: job.id, delay, err: describeError(err) }, 'retrying job');
+      setTimeout(() => {
+        if (this.stopped) return this.settle();
+        this.waiting.get(job.queue)?.push(job);
+        this.pump(job.queue);
+      }, delay);
+    }
+  }
+
+  private settle(): void {
+    this.outstanding--;
+    if (this.outstanding === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The pipeline's queues and what each job carries. One map, so a misspelt queue or payload does not compile.
+ *
+ * The split follows the resources each stage uses: `fetch` waits on the network (and on per-host politeness),
+ * `parse` turns the stored body into documents, `extract` runs the tagger over one document. Every stage
+ * stores its own output in Postgres in the same transaction that makes it visible, so payloads stay small
+ * references (ids) rather than bodies; there is no separate "store" queue because nothing would be left for it.
+ */
+export const QUEUES = ['fetch', 'parse', 'extract'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export interface JobMap {
+  /** Fetch one source. `slot` names the scheduled run (its due time, or the forcing crawl) for idempotency. */
+  fetch: { sourceId: number; slot: string; crawlId: string | null };
+  /** Parse the body stored in fetches row `fetchId` into documents. */
+  parse: { fetchId: number; sourceId: number; crawlId: string | null };
+  /** Tag one document, as of one content hash, with one rule set. */
+  extract: { documentId: number; contentHash: string; ruleSet: string; crawlId: string | null };
+}
+
+export type Payload<Q extends QueueName> = JobMap[Q];
+
+/**
+ * Deterministic job ids: enqueueing the same work twice is a no-op. BullMQ forbids `:` in custom ids and
+ * all-digit ids, so every id starts with its queue name and uses `-` as the separator.
+ */
+export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobMap[Q]): string {
+  switch (queue) {
+    case 'fetch': {
+      const p = payload as JobMap['fetch'];
+      return `fetch-${p.sourceId}-${p.slot}`;
+    }
+    case 'parse': {
+      const p = payload as JobMap['parse'];
+      return `parse-${p.fetchId}`;
+    }
+    case 'extract': {
+      const p = payload as JobMap['extract'];
+      return `extract-${p.documentId}-${p.contentHash.slice(0, 16)}-${p.ruleSet}`;
+    }
+    default: {
+      const never: never = queue;
+      throw new Error(`unknown queue ${String(never)}`);
+    }
+  }
+}
+
+/** How often a stage tries a job before giving up on it (a PermanentError gives up at once). */
+export const ATTEMPTS: Record<QueueName, number> = { fetch: 4, parse: 3, extract: 3 };
+
+export function isQueueName(name: string): name is QueueName {
+  return (QUEUES as readonly string[]).includes(name);
+}

@@ -1,0 +1,80 @@
+import type { Config, Logger } from '@frameline/core';
+import {
+  type FetchOptions,
+  type HostLimiter,
+  memoryHostLimiter,
+  RobotsCache,
+  redisHostLimiter,
+  userAgent,
+} from '@frameline/fetch';
+import { migrate, openStore, registerRuleSet, type Store } from '@frameline/store';
+import { loadRuleSet, type RuleSet } from '@frameline/tag';
+import { Redis } from 'ioredis';
+
+/** What every command that touches the database needs: an open, migrated store and the loaded rule set. */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  store: Store;
+  ruleSet: RuleSet;
+  fetchOptions: FetchOptions;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Extra hosts exempt from the private-address guard (the demo's local server). */
+  allowHosts?: readonly string[];
+}
+
+export async function openRuntime(config: Config, log: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const ruleSet = loadRuleSet(config.rulesFile);
+  const store = await openStore(config, log);
+  try {
+    await migrate(store.sql, log);
+    await registerRuleSet(store.sql, {
+      version: ruleSet.version,
+      name: ruleSet.source,
+      entities: ruleSet.entities,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const allowHosts = [...config.allowHosts, ...(opts.allowHosts ?? [])];
+  const ua = userAgent(config.contactUrl);
+  // Per-host politeness is shared by every worker through Redis when there is one, else kept in memory.
+  const limits = { maxConcurrent: config.hostConcurrency, minDelayMs: config.hostDelayMs };
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : null;
+  redis?.on('error', (err) => log.debug({ err: err.message }, 'limiter redis error'));
+  const limiter: HostLimiter = redis
+    ? redisHostLimiter(redis, { prefix: `${config.queuePrefix}:hosts`, ...limits })
+    : memoryHostLimiter(limits);
+  const robots = new RobotsCache({
+    userAgent: ua,
+    timeoutMs: config.fetchTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    allowHosts,
+    limiter,
+  });
+  const fetchOptions: FetchOptions = {
+    userAgent: ua,
+    timeoutMs: config.fetchTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
+    allowHosts,
+    robots,
+    limiter,
+  };
+  return {
+    config,
+    log,
+    store,
+    ruleSet,
+    fetchOptions,
+    close: async () => {
+      await limiter.close();
+      await redis?.quit().catch(() => undefined);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { describeError, errorCode, PermanentError, TransientError, toError } from '@frameline/core';
+import { fetchUrl } from '@frameline/fetch';
+import { getSource, markSourceFailed, markSourceFetched, markSourceOk, recordFetch } from '@frameline/store';
+import type { Processor } from '../context.js';
+import { MAX_RETRY_DELAY_MS } from '../retry.js';
+
+/**
+ * Fetch one source with its stored validators, record the fetch, and hand a 200's body to the parse stage.
+ * The source's error state is only touched when no retry will follow, so one flaky attempt is not an error.
+ */
+export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
+  const log = ctx.log.child({ stage: 'fetch', sourceId: payload.sourceId, jobId: attempt.jobId });
+  const source = await getSource(ctx.sql, payload.sourceId);
+  if (!source) return { skipped: 'source removed' };
+  if (source.pausedAt) return { skipped: 'source paused' };
+  const previous =
+    source.etag || source.lastModified ? { etag: source.etag, lastModified: source.lastModified } : null;
+  const started = performance.now();
+  try {
+    const res = await fetchUrl(source.url, previous, ctx.fetchOptions);
+    const fetchId = await recordFetch(ctx.sql, {
+      sourceId: source.id,
+      crawlId: payload.crawlId,
+      url: res.url,
+      durationMs: res.durationMs,
+      status: res.status,
+      notModified: res.notModified,
+      bytes: res.bytes,
+      contentType: res.contentType,
+      etag: res.validators.etag,
+      lastModified: res.validators.lastModified,
+      body: res.notModified ? null : res.body,
+      errorCode: null,
+      error: null,
+    });
+    if (res.notModified) {
+      await markSourceOk(ctx.sql, source.id, {});
+      log.debug('not modified');
+      return { status: res.status, fetchId };
+    }
+    await markSourceFetched(ctx.sql, source.id, { url: res.permanentRedirect });
+    await ctx.enqueue('parse', { fetchId, sourceId: source.id, crawlId: payload.crawlId });
+    log.debug({ status: res.status, bytes: res.bytes }, 'fetched');
+    return { status: res.status, fetchId };
+  } catch (thrown) {
+    const err = toError(thrown);
+    const message = describeError(err);
+    const code = errorCode(err);
+    const retryAfterMs = err instanceof TransientError ? err.retryAfterMs : null;
+    await recordFetch(ctx.sql, {
+      sourceId: source.id,
+      crawlId: payload.crawlId,
+      url: source.url,
+      durationMs: performance.now() - started,
+      status: httpStatusOf(err),
+      notModified: false,
+      bytes: null,
+      contentType: null,
+      etag: null,
+      lastModified: null,
+      body: null,
+      errorCode: code,
+      error: message,
+    });
+    const giveUp =
+      err instanceof PermanentError || attempt.isLast || (retryAfterMs ?? 0) > MAX_RETRY_DELAY_MS;
+    log.warn({ code, err: message, giveUp }, 'fetch failed');
+    if (!giveUp) throw err;
+    await markSourceFailed(ctx.sql, source.id, { code, message, retryAfterMs });
+    throw err instanceof PermanentError ? err : new PermanentError(code, message, { cause: err });
+  }
+};
+
+function httpStatusOf(err: Error): number | null {
+  const match = /^http_(\d{3})$/.exec(errorCode(err));
+  return match?.[1] ? Number(match[1]) : null;
+}

@@ -1,0 +1,12 @@
+import type { Processor } from '../context.js';
+import type { QueueName } from '../queues.js';
+import { extractStage } from './extract.js';
+import { fetchStage } from './fetch.js';
+import { parseStage } from './parse.js';
+
+/** The processor of each stage. */
+export const PROCESSORS: { [Q in QueueName]: Processor<Q> } = {
+  fetch: fetchStage,
+  parse: parseStage,
+  extract: extractStage,
+};

@@ -1,0 +1,173 @@
+import type { SourceKind } from '@frameline/core';
+import type { Sql } from './connect.js';
+
+export interface SourceRow {
+  id: number;
+  url: string;
+  kind: SourceKind;
+  name: string | null;
+  tags: string[];
+  selectors: Record<string, string> | null;
+  pollIntervalS: number;
+  etag: string | null;
+  lastModified: string | null;
+  nextFetchAt: Date;
+  lastFetchedAt: Date | null;
+  lastOkAt: Date | null;
+  errorCount: number;
+  lastErrorCode: string | null;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+  pausedAt: Date | null;
+}
+
+export interface NewSource {
+  url: string;
+  kind?: SourceKind;
+  name?: string | null;
+  tags?: string[];
+  selectors?: Record<string, string> | null;
+  pollIntervalS?: number;
+}
+
+const COLUMNS = `id, url, kind, name, tags, selectors, poll_interval_s as "pollIntervalS", etag,
+  last_modified as "lastModified", next_fetch_at as "nextFetchAt", last_fetched_at as "lastFetchedAt",
+  last_ok_at as "lastOkAt", error_count as "errorCount", last_error_code as "lastErrorCode",
+  last_error as "lastError", last_error_at as "lastErrorAt", paused_at as "pausedAt"`;
+
+/** A source fails this many times in a row before it is paused (it then needs `sources resume`). */
+export const PAUSE_AFTER_ERRORS = 10;
+
+/** Add a source; adding a URL that is already there returns the existing row with `created: false`. */
+export async function addSource(sql: Sql, s: NewSource): Promise<{ source: SourceRow; created: boolean }> {
+  const inserted = await sql<SourceRow[]>`
+    insert into sources (url, kind, name, tags, selectors, poll_interval_s)
+    values (${s.url}, ${s.kind ?? 'feed'}, ${s.name ?? null}, ${sql.array(s.tags ?? [])},
+            ${s.selectors ? sql.json(s.selectors) : null}, ${s.pollIntervalS ?? 3600})
+    on conflict (url) do nothing
+    returning ${sql.unsafe(COLUMNS)}`;
+  if (inserted[0]) return { source: inserted[0], created: true };
+  const [existing] = await sql<SourceRow[]>`select ${sql.unsafe(COLUMNS)} from sources where url = ${s.url}`;
+  if (!existing) throw new Error(`source ${s.url} vanished while being added`);
+  return { source: existing, created: false };
+}
+
+export async function listSources(sql: Sql): Promise<(SourceRow & { documents: number })[]> {
+  return sql<(SourceRow & { documents: number })[]>`
+    select ${sql.unsafe(COLUMNS)},
+           (select count(*)::int from documents d where d.source_id = s.id) as documents
+    from sources s order by id`;
+}
+
+export async function getSource(sql: Sql, id: number): Promise<SourceRow | null> {
+  const [row] = await sql<SourceRow[]>`select ${sql.unsafe(COLUMNS)} from sources where id = ${id}`;
+  return row ?? null;
+}
+
+/** Remove a source (and, by cascade, its fetches and documents) by id or URL. */
+export async function removeSource(sql: Sql, idOrUrl: string): Promise<SourceRow | null> {
+  const byId = /^\d+$/.test(idOrUrl);
+  const [row] = byId
+    ? await sql<
+        SourceRow[]
+      >`delete from sources where id = ${Number(idOrUrl)} returning ${sql.unsafe(COLUMNS)}`
+    : await sql<SourceRow[]>`delete from sources where url = ${idOrUrl} returning ${sql.unsafe(COLUMNS)}`;
+  return row ?? null;
+}
+
+export async function countSources(sql: Sql): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from sources`;
+  return row?.n ?? 0;
+}
+
+/** Sources whose next fetch is due (all unpaused ones with `force`), optionally only those with a tag. */
+export async function dueSources(
+  sql: Sql,
+  opts: { force?: boolean; tag?: string | null; ids?: number[] | null } = {},
+): Promise<SourceRow[]> {
+  return sql<SourceRow[]>`
+    select ${sql.unsafe(COLUMNS)} from sources
+    where paused_at is null
+      ${opts.force ? sql`` : sql`and next_fetch_at <= now()`}
+      ${opts.tag ? sql`and ${opts.tag} = any(tags)` : sql``}
+      ${opts.ids ? sql`and id = any(${sql.array(opts.ids)})` : sql``}
+    order by next_fetch_at, id`;
+}
+
+/** When the next source falls due, or null when none is scheduled. */
+export async function nextDueAt(sql: Sql): Promise<Date | null> {
+  const [row] = await sql<
+    { at: Date | null }[]
+  >`select min(next_fetch_at) as at from sources where paused_at is null`;
+  return row?.at ?? null;
+}
+
+/** Record a source as healthy (a 304, or a 200 that parsed); validators are only replaced when given. */
+export async function markSourceOk(
+  sql: Sql,
+  id: number,
+  update: { etag?: string | null; lastModified?: string | null },
+): Promise<void> {
+  const setValidators = update.etag !== undefined || update.lastModified !== undefined;
+  await sql`
+    update sources set
+      last_fetched_at = now(), last_ok_at = now(), error_count = 0,
+      last_error_code = null, last_error = null, last_error_at = null,
+      next_fetch_at = now() + make_interval(secs => poll_interval_s),
+      etag = case when ${setValidators} then ${update.etag ?? null} else etag end,
+      last_modified = case when ${setValidators} then ${update.lastModified ?? null} else last_modified end,
+      updated_at = now()
+    where id = ${id}`;
+}
+
+/**
+ * Record a failed fetch: the error is kept on the source, the next fetch backs off exponentially from the poll
+ * interval (capped at a day, or later if the server said Retry-After), and a source failing
+ * PAUSE_AFTER_ERRORS times in a row is paused.
+ */
+export async function markSourceFailed(
+  sql: Sql,
+  id: number,
+  failure: { code: string; message: string; retryAfterMs?: number | null },
+): Promise<void> {
+  const retryAfterS = Math.ceil((failure.retryAfterMs ?? 0) / 1000);
+  await sql`
+    update sources set
+      last_fetched_at = now(), error_count = error_count + 1,
+      last_error_code = ${failure.code}, last_error = ${failure.message}, last_error_at = now(),
+      next_fetch_at = now() + make_interval(secs => greatest(${retryAfterS}::int,
+        least(86400, poll_interval_s * power(2, least(error_count, 10)))::int)),
+      paused_at = case when error_count + 1 >= ${PAUSE_AFTER_ERRORS} then now() else paused_at end,
+      updated_at = now()
+    where id = ${id}`;
+}
+
+/** Unpause a source and make it due now. */
+export async function resumeSource(sql: Sql, id: number): Promise<boolean> {
+  const rows = await sql`
+    update sources set paused_at = null, error_count = 0, next_fetch_at = now(), updated_at = now()
+    where id = ${id} returning id`;
+  return rows.length > 0;
+}
+
+/**
+ * Record that a source answered 200: the next fetch is scheduled and a permanent redirect updates its URL.
+ * Validators and the error state wait for the parse stage, so a body that turns out unparsable is fetched
+ * again in full next time instead of being hidden behind a 304.
+ */
+export async function markSourceFetched(
+  sql: Sql,
+  id: number,
+  update: { url?: string | null },
+): Promise<void> {
+  await sql`
+    update sources set
+      last_fetched_at = now(),
+      next_fetch_at = now() + make_interval(secs => poll_interval_s),
+      -- A redirect onto a URL another source already has keeps the old URL rather than failing the fetch.
+      url = case when ${update.url ?? null}::text is null
+                   or exists (select 1 from sources o where o.url = ${update.url ?? null}) then url
+                 else ${update.url ?? null} end,
+      updated_at = now()
+    where id = ${id}`;
+}

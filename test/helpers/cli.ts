@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment for a frameline child process: only what the test gives, plus PATH and HOME. */
+export function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: 'warn',
+    FRAMELINE_RETRY_BASE_MS: '100',
+    // Every fixture feed is on 127.0.0.1: keep per-host politeness from serialising the tests.
+    FRAMELINE_HOST_CONCURRENCY: '8',
+    FRAMELINE_HOST_DELAY_MS: '10',
+    ...env,
+  };
+}
+
+/**
+ * Start `frameline <args>` as a child process: one node process (tsx as an import hook, not the tsx binary,
+ * which would put a second process in between), so a SIGKILL really kills the worker.
+ */
+export function startCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+): ChildProcess & { output: CliResult; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+    cwd: REPO_ROOT,
+    env: cliEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const output: CliResult = { code: null, signal: null, stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output.stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output.stderr += d));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => {
+      output.code = code;
+      output.signal = signal;
+      resolve(output);
+    }),
+  );
+  return Object.assign(child, { output, done });
+}
+
+/** Run `frameline <args>` to completion, feeding `input` on stdin. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  input?: string,
+): Promise<CliResult> {
+  const child = startCli(args, env);
+  child.stdin?.end(input ?? '');
+  return child.done;
+}
+
+/** Parse the JSON lines a `--json` command printed, failing with its stderr when there are none. */
+export function jsonLines<T = unknown>(result: CliResult): T[] {
+  const lines = result.stdout.split('\n').filter((l) => l.trim().startsWith('{'));
+  if (lines.length === 0) throw new Error(`no JSON output (exit ${result.code}); stderr:\n${result.stderr}`);
+  return lines.map((l) => JSON.parse(l) as T);
+}

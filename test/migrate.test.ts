@@ -1,0 +1,94 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@frameline/core';
+import { MIGRATIONS_DIR, migrate, readMigrations } from '@frameline/store';
+import { afterEach, expect, test } from 'vitest';
+import { runCli } from './helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from './helpers/db.js';
+
+const silent = createLogger('silent');
+const dbs: TestDatabase[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(dbs.splice(0).map((d) => d.drop()));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function emptyDb(): Promise<TestDatabase> {
+  const db = await createTestDatabase({ empty: true });
+  dbs.push(db);
+  return db;
+}
+
+async function migrationsCopy(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'frameline-migrations-'));
+  dirs.push(dir);
+  await cp(MIGRATIONS_DIR, dir, { recursive: true });
+  return dir;
+}
+
+test('two processes migrating at once leave one correct schema', async () => {
+  const db = await emptyDb();
+  const env = { DATABASE_URL: db.url };
+  const [a, b] = await Promise.all([runCli(['migrate'], env), runCli(['migrate'], env)]);
+  expect(a.code, a.stderr).toBe(0);
+  expect(b.code, b.stderr).toBe(0);
+  // Exactly one of them applied the migrations; the other found the schema up to date.
+  expect([a.stdout, b.stdout].filter((s) => s.includes('up to date')).length).toBe(1);
+  const migrations = await readMigrations();
+  const ledger = await db.sql<
+    { version: number }[]
+  >`select version from frameline_migrations order by version`;
+  expect(ledger.map((r) => r.version)).toEqual(migrations.map((m) => m.version));
+  const tables = await db.sql<{ name: string }[]>`
+    select table_name as name from information_schema.tables where table_schema = 'public' order by 1`;
+  expect(tables.map((t) => t.name)).toEqual(
+    expect.arrayContaining([
+      'announcements',
+      'documents',
+      'entities',
+      'fetches',
+      'mentions',
+      'rule_sets',
+      'sources',
+      'timeline',
+    ]),
+  );
+});
+
+test('migrating again applies nothing', async () => {
+  const db = await emptyDb();
+  expect((await migrate(db.sql, silent)).length).toBeGreaterThan(0);
+  expect(await migrate(db.sql, silent)).toEqual([]);
+});
+
+test('an edited migration that was already applied is refused', async () => {
+  const db = await emptyDb();
+  const dir = await migrationsCopy();
+  await migrate(db.sql, silent, dir);
+  await writeFile(join(dir, '0001_init.sql'), '-- edited\n', { flag: 'a' });
+  await expect(migrate(db.sql, silent, dir)).rejects.toThrow(/0001|init.*edited after it was applied/);
+});
+
+test('a gap in the numbering is refused before anything runs', async () => {
+  const db = await emptyDb();
+  const dir = await migrationsCopy();
+  await writeFile(join(dir, '0003_later.sql'), 'create table later (id int);');
+  await expect(migrate(db.sql, silent, dir)).rejects.toThrow(/without gaps/);
+  const [row] = await db.sql<{ n: number }[]>`
+    select count(*)::int as n from information_schema.tables where table_name = 'frameline_migrations'`;
+  expect(row?.n).toBe(0);
+});
+
+test('a failing migration leaves the database as it was', async () => {
+  const db = await emptyDb();
+  const dir = await migrationsCopy();
+  const next = String((await readMigrations(dir)).length + 1).padStart(4, '0');
+  await writeFile(join(dir, `${next}_broken.sql`), 'create table ok_table (id int);\nthis is not sql;');
+  await expect(migrate(db.sql, silent, dir)).rejects.toThrow();
+  const [row] = await db.sql<{ n: number }[]>`
+    select count(*)::int as n from information_schema.tables where table_name in ('frameline_migrations', 'ok_table', 'sources')`;
+  expect(row?.n).toBe(0);
+});

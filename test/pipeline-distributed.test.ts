@@ -1,0 +1,91 @@
+import type { CrawlResult } from '@frameline/pipeline';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { jsonLines, runCli, startCli } from './helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from './helpers/db.js';
+import { TEST_REDIS_URL } from './helpers/env.js';
+import {
+  changeAlpha,
+  expectFirstCrawl,
+  expectStoredFixtures,
+  FIXTURE_PATHS,
+  fixtureRoutes,
+  snapshotCounts,
+} from './helpers/expect-crawl.js';
+import { type FeedServer, startFeedServer } from './helpers/feed-server.js';
+import { deleteKeys, randomPrefix } from './helpers/redis.js';
+
+/** Postgres + BullMQ: `crawl` only enqueues and waits; a separate `frameline worker` process does the work. */
+describe('crawl through BullMQ with a separate worker process', () => {
+  let server: FeedServer;
+  let db: TestDatabase;
+  let prefix: string;
+  let env: Record<string, string>;
+  let worker: ReturnType<typeof startCli>;
+
+  async function crawl(...flags: string[]): Promise<CrawlResult> {
+    const result = await runCli(['crawl', '--once', '--json', ...flags], env);
+    expect(result.code, result.stderr).toBe(0);
+    const [summary] = jsonLines<CrawlResult>(result);
+    if (!summary) throw new Error('no summary');
+    expect(summary.mode).toBe('bullmq');
+    return summary;
+  }
+
+  beforeAll(async () => {
+    server = await startFeedServer(fixtureRoutes());
+    db = await createTestDatabase();
+    prefix = randomPrefix();
+    env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      FRAMELINE_QUEUE_PREFIX: prefix,
+      FRAMELINE_ALLOW_HOSTS: '127.0.0.1',
+    };
+    const added = await runCli(['sources', 'add', ...FIXTURE_PATHS.map((p) => server.url(p))], env);
+    expect(added.code, added.stderr).toBe(0);
+    worker = startCli(['worker', '--concurrency', '2'], env);
+  });
+
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) {
+      worker.kill('SIGKILL');
+      await worker.done;
+    }
+    await server?.close();
+    await db?.drop();
+    if (prefix) await deleteKeys(prefix);
+  });
+
+  test('a crawl stores the right documents, mentions and announcements; bad sources end as recorded errors', async () => {
+    const summary = await crawl();
+    expectFirstCrawl(summary, server);
+    await expectStoredFixtures(db.sql);
+    const [broken] = await db.sql<{ lastErrorCode: string; errorCount: number }[]>`
+      select last_error_code as "lastErrorCode", error_count as "errorCount" from sources where url = ${server.url('/broken.xml')}`;
+    // A permanent error fails the job at once: one attempt, one recorded error.
+    expect(broken).toEqual({ lastErrorCode: 'unparsable_feed', errorCount: 1 });
+    const missingFetches = await db.sql`
+      select 1 from fetches f join sources s on s.id = f.source_id where s.url = ${server.url('/missing.xml')}`;
+    expect(missingFetches.length).toBe(1);
+  });
+
+  test('a second crawl adds no duplicates; a changed item updates its document', async () => {
+    const before = await snapshotCounts(db.sql);
+    expect((await crawl('--force')).documents).toEqual({ new: 0, updated: 0, unchanged: 5 });
+    expect(await snapshotCounts(db.sql)).toEqual(before);
+    changeAlpha(server);
+    expect((await crawl('--force')).documents).toEqual({ new: 0, updated: 1, unchanged: 4 });
+    expect((await snapshotCounts(db.sql))?.documents).toBe(before?.documents);
+  });
+
+  test('a crawl with nothing due finishes at once', async () => {
+    const summary = await crawl();
+    expect(summary.sources).toEqual([]);
+  });
+
+  test('SIGTERM stops the worker gracefully', async () => {
+    worker.kill('SIGTERM');
+    const result = await worker.done;
+    expect(result.code, result.stderr).toBe(0);
+  });
+});

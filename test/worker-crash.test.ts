@@ -1,0 +1,98 @@
+import type { CrawlResult } from '@frameline/pipeline';
+import { loadRuleSet, tag } from '@frameline/tag';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { jsonLines, runCli, startCli } from './helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from './helpers/db.js';
+import { TEST_REDIS_URL } from './helpers/env.js';
+import { type FeedServer, startFeedServer } from './helpers/feed-server.js';
+import { deleteKeys, randomPrefix } from './helpers/redis.js';
+
+const FEEDS = 6;
+const ITEMS = 4;
+
+function feed(n: number): string {
+  const items = Array.from(
+    { length: ITEMS },
+    (_, i) => `<item><guid>feed${n}-item${i}</guid><title>Note ${n}.${i} on PyTorch</title>
+      <link>https://crash.example/${n}/${i}</link><pubDate>Mon, 0${i + 1} Jul 2024 10:00:00 GMT</pubDate>
+      <description>NVIDIA announced support for PyTorch ${n}.${i} in its containers.</description></item>`,
+  ).join('');
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${n}</title><link>https://crash.example/${n}</link>${items}</channel></rss>`;
+}
+
+let server: FeedServer;
+let db: TestDatabase;
+let prefix: string;
+let env: Record<string, string>;
+const workers: ReturnType<typeof startCli>[] = [];
+
+beforeAll(async () => {
+  const routes = Object.fromEntries(
+    Array.from({ length: FEEDS }, (_, n) => [`/slow${n}.xml`, { body: feed(n), delayMs: 1500 }]),
+  );
+  server = await startFeedServer(routes);
+  db = await createTestDatabase();
+  prefix = randomPrefix();
+  env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: TEST_REDIS_URL,
+    FRAMELINE_QUEUE_PREFIX: prefix,
+    FRAMELINE_ALLOW_HOSTS: '127.0.0.1',
+    // A short lock so another worker takes over the dead one's jobs within seconds.
+    FRAMELINE_JOB_LOCK_MS: '2000',
+  };
+  const urls = Array.from({ length: FEEDS }, (_, n) => server.url(`/slow${n}.xml`));
+  const added = await runCli(['sources', 'add', ...urls], env);
+  expect(added.code, added.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+  await Promise.all(workers.map((w) => w.done));
+  await server?.close();
+  await db?.drop();
+  if (prefix) await deleteKeys(prefix);
+});
+
+test('a worker killed with SIGKILL mid-crawl, replaced by another, loses and duplicates nothing', async () => {
+  const first = startCli(['worker', '--concurrency', '3'], env);
+  workers.push(first);
+  const firstFetch = server.nextRequest('/slow0.xml');
+  const crawl = startCli(['crawl', '--once', '--json'], env);
+  await firstFetch; // the first worker is now inside a fetch job
+  first.kill('SIGKILL');
+  expect((await first.done).signal).toBe('SIGKILL');
+
+  const second = startCli(['worker', '--concurrency', '3'], env);
+  workers.push(second);
+  const result = await crawl.done;
+  expect(result.code, result.stderr).toBe(0);
+  const [summary] = jsonLines<CrawlResult>(result);
+  expect(summary?.sources.filter((s) => s.ok).length).toBe(FEEDS);
+  expect(summary?.documents.new).toBe(FEEDS * ITEMS);
+
+  const docs = await db.sql<{ id: number; guid: string; title: string; text: string; extracted: boolean }[]>`
+    select id, guid, title, text, extracted_hash = content_hash as extracted from documents order by guid`;
+  expect(docs.length).toBe(FEEDS * ITEMS);
+  expect(new Set(docs.map((d) => d.guid)).size).toBe(FEEDS * ITEMS);
+  expect(docs.every((d) => d.extracted)).toBe(true);
+
+  // Each document holds exactly what one extraction of it produces: nothing lost, nothing doubled.
+  const ruleSet = loadRuleSet();
+  const counts = await db.sql<{ id: number; mentions: number; announcements: number }[]>`
+    select d.id, (select count(*)::int from mentions m where m.document_id = d.id) as mentions,
+                 (select count(*)::int from announcements a where a.document_id = d.id) as announcements
+    from documents d`;
+  const byId = new Map(counts.map((c) => [c.id, c]));
+  for (const d of docs) {
+    const title = tag(d.title, ruleSet);
+    const text = tag(d.text, ruleSet);
+    const mentions = [...title.entities, ...text.entities].reduce((n, e) => n + e.mentions.length, 0);
+    expect(byId.get(d.id)).toEqual({
+      id: d.id,
+      mentions,
+      announcements: title.announcements.length + text.announcements.length,
+    });
+    expect(mentions).toBeGreaterThan(0);
+  }
+});
