@@ -70,6 +70,8 @@ test('a worker killed with SIGKILL mid-crawl, replaced by another, loses and dup
   const [summary] = jsonLines<CrawlResult>(result);
   expect(summary?.sources.filter((s) => s.ok).length).toBe(FEEDS);
   expect(summary?.documents.new).toBe(FEEDS * ITEMS);
+  // The dead worker's fetch was taken over and made again by the second worker.
+  expect(server.requests.filter((r) => r.path === '/slow0.xml').length).toBeGreaterThanOrEqual(2);
 
   const docs = await db.sql<{ id: number; guid: string; title: string; text: string; extracted: boolean }[]>`
     select id, guid, title, text, extracted_hash = content_hash as extracted from documents order by guid`;

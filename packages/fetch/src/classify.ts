@@ -8,7 +8,7 @@ const NETWORK_WORDS: Record<string, string> = {
   ETIMEDOUT: 'the connection timed out',
   EHOSTUNREACH: 'the host is unreachable from here',
   ENETUNREACH: 'the network is unreachable from here (no route to the internet?)',
-  ENOTFOUND: 'the host name does not exist',
+  ENOTFOUND: 'the host name could not be resolved (no such host, or no network)',
   EAI_AGAIN: 'DNS lookup failed temporarily',
   ERR_STREAM_PREMATURE_CLOSE: 'the connection closed before the whole body arrived',
   HPE_INVALID_CONSTANT: 'the server sent a malformed HTTP response',

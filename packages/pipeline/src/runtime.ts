@@ -44,7 +44,9 @@ export async function openRuntime(config: Config, log: Logger, opts: RuntimeOpti
   const ua = userAgent(config.contactUrl);
   // Per-host politeness is shared by every worker through Redis when there is one, else kept in memory.
   const limits = { maxConcurrent: config.hostConcurrency, minDelayMs: config.hostDelayMs };
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true }) : null;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
+    : null;
   redis?.on('error', (err) => log.debug({ err: err.message }, 'limiter redis error'));
   const limiter: HostLimiter = redis
     ? redisHostLimiter(redis, { prefix: `${config.queuePrefix}:hosts`, ...limits })

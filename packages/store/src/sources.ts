@@ -136,7 +136,7 @@ export async function markSourceFailed(
       last_fetched_at = now(), error_count = error_count + 1,
       last_error_code = ${failure.code}, last_error = ${failure.message}, last_error_at = now(),
       next_fetch_at = now() + make_interval(secs => greatest(${retryAfterS}::int,
-        least(86400, poll_interval_s * power(2, least(error_count, 10)))::int)),
+        least(86400, poll_interval_s * power(2, least(error_count + 1, 10)))::int)),
       paused_at = case when error_count + 1 >= ${PAUSE_AFTER_ERRORS} then now() else paused_at end,
       updated_at = now()
     where id = ${id}`;

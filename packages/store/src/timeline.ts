@@ -40,28 +40,40 @@ export async function resolveEntity(sql: Sql, idOrName: string): Promise<string 
   return row?.id ?? null;
 }
 
+/** Types whose objects are part of what is announced ("AWS supports PyTorch" differs from "AWS supports JAX"). */
+const OBJECT_KEYED_TYPES = ['support', 'partnership', 'acquisition', 'roadmap'];
+
 /**
- * The timeline, newest first. Announcements with the same type, subject, objects, version and stage are
- * grouped into one entry dated by their earliest document, with up to five pieces of evidence.
+ * The timeline, newest first. Reports of the same announcement by several documents are one entry, dated by
+ * the earliest, with up to five pieces of evidence. The same announcement means the same type, subject,
+ * version and stage, and, for types where the objects are what is announced, the same objects; for the
+ * others (a release, an event, a program...) the objects of all reports are merged.
  */
 export async function queryTimeline(sql: Sql, q: TimelineQuery): Promise<TimelineEntry[]> {
   const entity = q.entity ?? null;
   return sql<TimelineEntry[]>`
-    with grouped as (
-      select t.type, t.subject, t.objects, t.version, t.stage,
-             min(t.at) as at,
-             bool_and(t.date_is_first_seen) as "dateIsFirstSeen",
-             count(distinct t.document_id)::int as documents,
-             (jsonb_agg(jsonb_build_object(
-                'documentId', t.document_id, 'title', t.document_title, 'url', t.document_url,
-                'source', t.source_name, 'at', t.at, 'sentence', t.evidence) order by t.at, t.id)) as evidence
+    with matching as (
+      select t.*,
+             case when t.type = any(${sql.array(OBJECT_KEYED_TYPES)}) then t.objects else '{}'::text[] end as key_objects
       from timeline t
       where true
         ${entity ? sql`and (t.subject = ${entity} or ${entity} = any(t.objects))` : sql``}
         ${q.type ? sql`and t.type = ${q.type}` : sql``}
         ${q.since ? sql`and t.at >= ${q.since}` : sql``}
         ${q.until ? sql`and t.at < ${q.until}` : sql``}
-      group by t.type, t.subject, t.objects, t.version, t.stage
+    ), grouped as (
+      select m.type, m.subject, m.key_objects, m.version, m.stage,
+             min(m.at) as at,
+             bool_and(m.date_is_first_seen) as "dateIsFirstSeen",
+             count(distinct m.document_id)::int as documents,
+             -- jsonb, since array_agg cannot collect arrays of different lengths
+             array(select distinct o from jsonb_array_elements(jsonb_agg(to_jsonb(m.objects))) a,
+                                          jsonb_array_elements_text(a) o order by o) as objects,
+             (jsonb_agg(jsonb_build_object(
+                'documentId', m.document_id, 'title', m.document_title, 'url', m.document_url,
+                'source', m.source_name, 'at', m.at, 'sentence', m.evidence) order by m.at, m.id)) as evidence
+      from matching m
+      group by m.type, m.subject, m.key_objects, m.version, m.stage
     )
     select g.at, g."dateIsFirstSeen", g.type, g.subject, coalesce(e.name, g.subject) as "subjectName",
            g.objects,

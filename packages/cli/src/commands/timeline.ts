@@ -16,6 +16,17 @@ function parseDate(flag: string): (value: string) => Date {
   };
 }
 
+/**
+ * One line per announcement: "PyTorch 1.0 beta (Meta)" for things that happened to the subject,
+ * "AWS → PyTorch" where the subject acts on its objects (support, partnership, acquisition, roadmap).
+ */
+function describe(type: string, subject: string, version: string, objects: string[]): string {
+  const head = version ? `${subject} ${version}` : subject;
+  if (objects.length === 0) return head;
+  const acts = type === 'support' || type === 'partnership' || type === 'acquisition' || type === 'roadmap';
+  return acts ? `${head} → ${objects.join(', ')}` : `${head} (${objects.join(', ')})`;
+}
+
 interface TimelineFlags {
   entity?: string;
   type?: string;
@@ -61,10 +72,11 @@ export function timelineCommand(program: Command): void {
           return out('no announcements yet: run `frameline crawl` (or `frameline crawl --demo`)');
         for (const r of rows) {
           const day = r.at.toISOString().slice(0, 10) + (r.dateIsFirstSeen ? '*' : ' ');
-          const objects = r.objectNames.length > 0 ? ` → ${r.objectNames.join(', ')}` : '';
           const version = [r.version, r.stage].filter(Boolean).join(' ');
-          const docs = r.documents > 1 ? `  (${r.documents} documents)` : '';
-          out(`${day} ${r.type.padEnd(11)} ${r.subjectName}${objects}${version ? ` ${version}` : ''}${docs}`);
+          const docs = r.documents > 1 ? `  [${r.documents} documents]` : '';
+          out(
+            `${day} ${r.type.padEnd(11)} ${describe(r.type, r.subjectName, version, r.objectNames)}${docs}`,
+          );
           const first = r.evidence[0];
           if (first) out(`            "${first.sentence.replace(/\s+/g, ' ').trim()}" (${first.source})`);
         }

@@ -64,7 +64,7 @@ export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
     });
     const giveUp =
       err instanceof PermanentError || attempt.isLast || (retryAfterMs ?? 0) > MAX_RETRY_DELAY_MS;
-    log.warn({ code, err: message, giveUp }, 'fetch failed');
+    log.info({ code, err: message, giveUp }, 'fetch failed');
     if (!giveUp) throw err;
     await markSourceFailed(ctx.sql, source.id, { code, message, retryAfterMs });
     throw err instanceof PermanentError ? err : new PermanentError(code, message, { cause: err });

@@ -35,7 +35,7 @@ export const parseStage: Processor<'parse'> = async (payload, ctx, attempt) => {
     if (!(err instanceof PermanentError) && !attempt.isLast) throw err;
     await recordParse(ctx.sql, fetched.id, { errorCode: errorCode(err), error: message });
     await markSourceFailed(ctx.sql, source.id, { code: errorCode(err), message });
-    log.warn({ err: message }, 'parse failed');
+    log.info({ err: message }, 'parse failed');
     throw err instanceof PermanentError ? err : new PermanentError(errorCode(err), message, { cause: err });
   }
   const docs = feed.items.map(toDocumentInput);

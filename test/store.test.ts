@@ -1,0 +1,130 @@
+import {
+  addSource,
+  type DocumentInput,
+  dueSources,
+  getSource,
+  markSourceFailed,
+  markSourceOk,
+  PAUSE_AFTER_ERRORS,
+  resumeSource,
+  upsertDocuments,
+} from '@frameline/store';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './helpers/db.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+function item(guid: string, text: string): DocumentInput {
+  return {
+    guid,
+    url: `https://example.org/${guid}`,
+    canonicalUrl: null,
+    title: `Title ${guid}`,
+    author: null,
+    publishedAt: '2018-10-02T16:00:00Z',
+    publishedFrom: 'feed:published',
+    updatedAt: null,
+    html: `<p>${text}</p>`,
+    text,
+  };
+}
+
+describe('documents', () => {
+  test('upsert inserts new items, updates changed ones and leaves unchanged ones alone', async () => {
+    const { source } = await addSource(db.sql, { url: 'https://example.org/feed-docs' });
+    expect(await upsertDocuments(db.sql, source.id, 'c1', [item('a', 'one'), item('b', 'two')])).toEqual({
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+    });
+    const [before] = await db.sql<{ lastChangedAt: Date }[]>`
+      select last_changed_at as "lastChangedAt" from documents where guid = 'a'`;
+    expect(await upsertDocuments(db.sql, source.id, 'c2', [item('a', 'one'), item('b', 'TWO')])).toEqual({
+      created: 0,
+      updated: 1,
+      unchanged: 1,
+    });
+    const rows = await db.sql<
+      { guid: string; text: string; firstCrawl: string; changedCrawl: string; lastChangedAt: Date }[]
+    >`
+      select guid, text, first_crawl_id as "firstCrawl", changed_crawl_id as "changedCrawl",
+             last_changed_at as "lastChangedAt"
+      from documents where source_id = ${source.id} order by guid`;
+    expect(rows.map((r) => [r.guid, r.text, r.firstCrawl, r.changedCrawl])).toEqual([
+      ['a', 'one', 'c1', 'c1'],
+      ['b', 'TWO', 'c1', 'c2'],
+    ]);
+    // An unchanged row is not rewritten at all.
+    expect(rows[0]?.lastChangedAt.getTime()).toBe(before?.lastChangedAt.getTime());
+  });
+
+  test('a feed repeating a guid stores one document', async () => {
+    const { source } = await addSource(db.sql, { url: 'https://example.org/feed-repeat' });
+    const result = await upsertDocuments(db.sql, source.id, null, [item('x', 'first'), item('x', 'second')]);
+    expect(result).toEqual({ created: 1, updated: 0, unchanged: 0 });
+  });
+});
+
+describe('sources', () => {
+  test('adding the same URL twice returns the existing source', async () => {
+    const first = await addSource(db.sql, { url: 'https://example.org/feed-twice', name: 'one' });
+    const second = await addSource(db.sql, { url: 'https://example.org/feed-twice', name: 'two' });
+    expect(first.created).toBe(true);
+    expect(second.created).toBe(false);
+    expect(second.source.id).toBe(first.source.id);
+  });
+
+  test('failures back off, honour Retry-After, and pause the source after repeated errors', async () => {
+    const { source } = await addSource(db.sql, {
+      url: 'https://example.org/feed-failing',
+      pollIntervalS: 600,
+    });
+    await markSourceFailed(db.sql, source.id, { code: 'http_503', message: 'unavailable' });
+    let row = await getSource(db.sql, source.id);
+    expect(row).toMatchObject({
+      errorCount: 1,
+      lastErrorCode: 'http_503',
+      lastError: 'unavailable',
+      pausedAt: null,
+    });
+    const firstDelay = (row?.nextFetchAt.getTime() ?? 0) - Date.now();
+    expect(firstDelay).toBeGreaterThan(600 * 1000); // later than the plain poll interval
+
+    await markSourceFailed(db.sql, source.id, {
+      code: 'http_429',
+      message: 'slow down',
+      retryAfterMs: 3 * 3600_000,
+    });
+    row = await getSource(db.sql, source.id);
+    expect((row?.nextFetchAt.getTime() ?? 0) - Date.now()).toBeGreaterThan(3 * 3600_000 - 60_000);
+
+    for (let i = 2; i < PAUSE_AFTER_ERRORS; i++) {
+      await markSourceFailed(db.sql, source.id, { code: 'http_503', message: 'unavailable' });
+    }
+    row = await getSource(db.sql, source.id);
+    expect(row?.errorCount).toBe(PAUSE_AFTER_ERRORS);
+    expect(row?.pausedAt).not.toBeNull();
+    expect((await dueSources(db.sql, { force: true })).map((s) => s.id)).not.toContain(source.id);
+
+    expect(await resumeSource(db.sql, source.id)).toBe(true);
+    await markSourceOk(db.sql, source.id, { etag: '"v1"', lastModified: null });
+    row = await getSource(db.sql, source.id);
+    expect(row).toMatchObject({ errorCount: 0, lastErrorCode: null, pausedAt: null, etag: '"v1"' });
+  });
+
+  test('validators are kept when a 304 marks the source healthy', async () => {
+    const { source } = await addSource(db.sql, { url: 'https://example.org/feed-304' });
+    await markSourceOk(db.sql, source.id, { etag: '"abc"', lastModified: 'Tue, 02 Oct 2018 16:00:00 GMT' });
+    await markSourceOk(db.sql, source.id, {});
+    expect(await getSource(db.sql, source.id)).toMatchObject({
+      etag: '"abc"',
+      lastModified: 'Tue, 02 Oct 2018 16:00:00 GMT',
+    });
+  });
+});
