@@ -1,0 +1,385 @@
+import type { AnnouncementType, ExtractedAnnouncement, ReleaseStage } from '@frameline/core';
+import type { CueHit } from './entities.js';
+import type { CompiledRule, CompiledTables, EntityInfo } from './rule-set.js';
+import { stageInSentence, versionAfter, versionInSentence } from './versions.js';
+
+/** A confirmed mention inside the sentence being read. */
+export interface SentenceMention {
+  start: number;
+  end: number;
+  entity: number;
+}
+
+/** What one sentence offers the announcement rules. */
+export interface SentenceView {
+  text: string;
+  start: number;
+  end: number;
+  mentions: SentenceMention[];
+  /** Cue hits in the sentence that do not overlap a mention, ordered by start. */
+  cues: CueHit[];
+}
+
+// Text allowed between the names of a list: "AMD, Intel and Graphcore", "PyTorch 1.0 and TensorFlow 2.0".
+const LIST_GAP = /^(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?\s*(?:,|,?\s*(?:and|or|&|as well as)|\/)\s*$/iu;
+// Text allowed between a name and a trigger written right next to it: "PyTorch support", "PyTorch 2.0 support".
+// Up to two short function words may sit between ("partners with NVIDIA", "partnership between A and B").
+const ADJACENT_GAP =
+  /^(?:[ \u00a0]*(?:['\u2019]s)?(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?[ \u00a0-]*(?:(?:with|between|among|of|for|to|on|in|and|its|their) ){0,2}(?:the |a |an )?)$/iu;
+// "Cohere and Bell partner": a party the rules do not know, joined to the named one.
+const UNKNOWN_PARTY_GAP = /^\s+(?:and|&)\s+\p{Lu}[\p{L}\p{N}.&'-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'-]*){0,3}\s+$/u;
+// The first version number inside a name's own text: "Llama 3.1", "GPT-4o", "DINOv2", "Qwen2.5",
+// "Llama 4 Scout"; never a size ("Mistral 7B", "Mixtral 8x7B").
+const VERSION_IN_NAME = /(?:(?<=[ -])v?|(?<=\p{L})v?)(\d+(?:\.\d+)*[a-z]?)(?![\p{L}\p{N}])/u;
+const VERSIONED_KINDS = new Set(['framework', 'library', 'model']);
+const PLAN_WINDOW = 60;
+const NEGATION_WINDOW = 14;
+/** Farthest a subject may be from its trigger, in UTF-16 units (objects may be anywhere in the sentence). */
+const MAX_GAP = 80;
+
+// Capitalised words that may follow a name in a headline without being part of it.
+const TITLE_WORDS = new Set(
+  (
+    'a an the and or for with on in to of at by from as via into is are was were be been now new now-available ' +
+    'available release released releases launch launches launched update updates beta preview alpha ga rc ' +
+    'support supports adds gets goes brings arrives arrive comes lands hits debuts expands turns makes ' +
+    'model models api apis sdk app apps open source open-source version edition family series ' +
+    'can will has have just also today this that it its our your their we you'
+  ).split(' '),
+);
+
+/**
+ * Whether a mention is the start of a longer proper name the rules do not know ("Pinecone Nexus",
+ * "Grok Build", "Weaviate Shared Cloud"): then a release or deprecation is about that other thing. A version
+ * right after the name ("Qwen 3.8 Max") keeps it the family's.
+ */
+function partOfLongerName(view: SentenceView, m: SentenceMention): boolean {
+  const next = /^[ \u00a0]([\p{Lu}][\p{L}\p{N}+#.'’-]*|[\p{L}]*[+#]+)/u.exec(
+    view.text.slice(m.end, Math.min(view.end, m.end + 40)),
+  );
+  if (next === null) return /^[+#]/.test(view.text.slice(m.end, m.end + 1));
+  const word = (next[1] as string).replace(/['’]s$/, '');
+  return !TITLE_WORDS.has(word.toLowerCase());
+}
+
+interface Slot {
+  subjects: SentenceMention[];
+  /** Entity indices of the objects. */
+  objectIds: number[];
+}
+
+/** Announcements found in one sentence, by rule order; one per (type, subject). */
+export function announceSentence(
+  view: SentenceView,
+  tables: CompiledTables,
+  entities: readonly EntityInfo[],
+) {
+  const out: ExtractedAnnouncement[] = [];
+  // Without a cue phrase only a bare rule ("GPT-4" as a whole title) can apply.
+  if (view.mentions.length === 0) return out;
+  if (view.cues.length === 0 && (view.mentions.length !== 1 || !tables.rules.some((r) => r.bare))) return out;
+  const seen = new Set<string>();
+  // A trigger span that made announcements is not reused by a later rule ("now available in Windsurf" is
+  // support, so its "now available" is not also a release).
+  const consumed: CueHit[] = [];
+  // Entities already part of an announcement in this sentence (for rules with fresh_subject).
+  const involved = new Set<number>();
+  const evidence = { start: view.start, end: view.end, text: view.text.slice(view.start, view.end) };
+  tables.rules.forEach((rule, r) => {
+    if (rule.bare) {
+      const a = bareAnnouncement(view, entities, rule);
+      if (a && !seen.has(`${a.type}\u0000${a.subject}`)) {
+        seen.add(`${a.type}\u0000${a.subject}`);
+        out.push({ ...a, evidence: { ...evidence } });
+      }
+      return;
+    }
+    for (const hit of view.cues) {
+      if (!tables.cues[hit.cue]?.rules.includes(r)) continue;
+      if (negated(view, tables, hit)) continue;
+      if (consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;
+      const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
+      if (slot === null) continue;
+      const type: AnnouncementType =
+        rule.whenPlanned && planned(view, tables, hit) ? rule.whenPlanned : rule.type;
+      const made: ExtractedAnnouncement[] = [];
+      for (const subject of slot.subjects) {
+        const { version, stage } = versionFor(view, entities, rule, subject, slot.subjects.length);
+        if (rule.needsVersion && version === null) continue;
+        const id = (entities[subject.entity] as EntityInfo).id;
+        const key = `${type}\u0000${id}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const objects = slot.objectIds.map((o) => (entities[o] as EntityInfo).id);
+        made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
+      }
+      // A partnership is news for each party: one announcement per party, the others as objects.
+      if (rule.type === 'partnership' && made.length === 1) {
+        const only = made[0] as ExtractedAnnouncement;
+        for (const party of only.objects) {
+          const key = `${type}\u0000${party}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const others = [only.subject, ...only.objects.filter((o) => o !== party)];
+          made.push({ ...only, subject: party, objects: others, evidence: { ...evidence } });
+        }
+      }
+      if (made.length > 0) {
+        out.push(...made);
+        consumed.push(hit);
+        for (const m of slot.subjects) involved.add(m.entity);
+        for (const o of slot.objectIds) involved.add(o);
+        return;
+      }
+    }
+  });
+  return out;
+}
+
+// What may stand beside a bare "name version" sentence: punctuation, a stage, "release", "is out".
+const BARE_REST =
+  /^[\s\p{P}]*(?:(?:alpha|beta|preview|rc\d*|ga|release|released|release notes|is out|is here|is now available|now available|changelog)[\s\p{P}]*)*$/iu;
+
+/** A sentence that is only a name and its version ("GPT-4", "Weaviate 1.38 Release"), as a rule's type. */
+function bareAnnouncement(
+  view: SentenceView,
+  entities: readonly EntityInfo[],
+  rule: CompiledRule,
+): Omit<ExtractedAnnouncement, 'evidence'> | null {
+  if (view.mentions.length !== 1) return null;
+  // Only a whole text (a title such as "Windsurf 1.9544.35"), not a line inside a longer one.
+  if (view.text.slice(0, view.start).trim() !== '' || view.text.slice(view.end).trim() !== '') return null;
+  const m = view.mentions[0] as SentenceMention;
+  const info = entities[m.entity] as EntityInfo;
+  if (!rule.subject.has(info.kind)) return null;
+  if (!/^[\s\p{P}]*$/u.test(view.text.slice(view.start, m.start))) return null;
+  const { version, stage } = versionFor(view, entities, rule, m, 1);
+  if (version === null) return null;
+  let rest = view.text.slice(m.end, view.end);
+  const at = rest.indexOf(version);
+  if (at >= 0 && /^[ \u00a0-]?(?:version |v)?$/i.test(rest.slice(0, at)))
+    rest = rest.slice(at + version.length);
+  else if (!view.text.slice(m.start, m.end).endsWith(version)) return null;
+  if (!BARE_REST.test(rest)) return null;
+  return { type: rule.type, subject: info.id, objects: [], version, stage, rule: rule.name };
+}
+
+function negated(view: SentenceView, tables: CompiledTables, hit: CueHit): boolean {
+  return view.cues.some(
+    (c) =>
+      tables.cues[c.cue]?.negation === true &&
+      c.end <= hit.start &&
+      hit.start - c.end <= NEGATION_WINDOW &&
+      !/[.;:!?]/.test(view.text.slice(c.end, hit.start)),
+  );
+}
+
+function planned(view: SentenceView, tables: CompiledTables, hit: CueHit): boolean {
+  return view.cues.some((c) => {
+    if (tables.cues[c.cue]?.plan !== true) return false;
+    if (c.end <= hit.start) return hit.start - c.end <= PLAN_WINDOW;
+    if (c.start >= hit.end) {
+      return c.start - hit.end <= PLAN_WINDOW && view.text.slice(c.start, c.end).toLowerCase() !== 'will';
+    }
+    return false;
+  });
+}
+
+/** Subject(s) and objects for a rule at one trigger, or null when the rule does not apply. */
+function fill(
+  view: SentenceView,
+  tables: CompiledTables,
+  entities: readonly EntityInfo[],
+  rule: CompiledRule,
+  hit: CueHit,
+  used: ReadonlySet<number> | null,
+): Slot | null {
+  const kindOf = (m: SentenceMention) => (entities[m.entity] as EntityInfo).kind;
+  const objectsFirst = rule.objectsSide === 'right-before' || rule.objectsSide === 'right-after';
+  let objectMentions: SentenceMention[] = [];
+  if (objectsFirst) {
+    objectMentions = pick(view, hit, rule.objectsSide, (m) => rule.objects.has(kindOf(m)), true);
+    if (objectMentions.length === 0 && rule.needsObjects) return null;
+  }
+  const taken = new Set(objectMentions.map((m) => m.entity));
+  for (const e of used ?? []) taken.add(e);
+  let subjects = pick(
+    view,
+    hit,
+    rule.subjectSide,
+    (m) =>
+      rule.subject.has(kindOf(m)) &&
+      !taken.has(m.entity) &&
+      !((rule.type === 'release' || rule.type === 'deprecation') && partOfLongerName(view, m)),
+    false,
+  );
+  // "Partnership between Google and Anthropic": the parties are all on one side; the first is the subject.
+  if (subjects.length === 0 && rule.type === 'partnership' && objectMentions.length > 0) {
+    subjects = objectMentions.slice(0, 1);
+    objectMentions = objectMentions.slice(1);
+  }
+  if (subjects.length === 0) return null;
+  const extra: number[] = [];
+  // A product named with its owner ("AWS announced ... in SageMaker"): the owner announces, the product is
+  // an object. Only when the owner may be a subject of this rule.
+  if (subjects.length === 1) {
+    const only = subjects[0] as SentenceMention;
+    const owner = view.mentions.find(
+      (m) =>
+        tables.ancestors[only.entity]?.includes(m.entity) &&
+        rule.subject.has(kindOf(m)) &&
+        !taken.has(m.entity),
+    );
+    if (owner) {
+      extra.push(only.entity);
+      subjects = [owner];
+    }
+  }
+  // "Microsoft and NVIDIA partner": the first of a list of partners is the subject, the rest are objects.
+  if (rule.type === 'partnership' && subjects.length > 1) {
+    for (const m of subjects.slice(1)) extra.push(m.entity);
+    subjects = subjects.slice(0, 1);
+  }
+  const subjectIds = new Set(subjects.map((m) => m.entity));
+  if (!objectsFirst && rule.objects.size > 0) {
+    objectMentions = pick(
+      view,
+      hit,
+      rule.objectsSide,
+      (m) => rule.objects.has(kindOf(m)) && !subjectIds.has(m.entity),
+      true,
+    );
+  }
+  const objects: number[] = [];
+  const add = (e: number) => {
+    if (!subjectIds.has(e) && !objects.includes(e)) objects.push(e);
+  };
+  for (const m of objectMentions) add(m.entity);
+  for (const e of extra) add(e);
+  // Products of the subject named in the same sentence are what the announcement is about.
+  if (rule.type === 'support') {
+    for (const m of view.mentions) {
+      if (!rule.objects.has(kindOf(m))) continue;
+      if (subjects.some((s) => tables.ancestors[m.entity]?.includes(s.entity))) add(m.entity);
+    }
+  }
+  // A vendor and its own product are not partners, nor does one acquire the other.
+  const related = (a: number, b: number) =>
+    a === b || tables.ancestors[a]?.includes(b) === true || tables.ancestors[b]?.includes(a) === true;
+  const kept =
+    rule.type === 'partnership' || rule.type === 'acquisition'
+      ? objects.filter((o) => !subjects.some((s) => related(s.entity, o)))
+      : objects;
+  if (rule.needsObjects && kept.length === 0) return null;
+  // A partnership with one named party ("joining forces with AWS") only when that party is next to the
+  // trigger; otherwise "to help partners" would make one.
+  if (rule.type === 'partnership' && kept.length === 0) {
+    const s = subjects[0] as SentenceMention;
+    const gap = s.end <= hit.start ? view.text.slice(s.end, hit.start) : view.text.slice(hit.end, s.start);
+    if (!ADJACENT_GAP.test(gap) && !UNKNOWN_PARTY_GAP.test(gap)) return null;
+  }
+  return { subjects, objectIds: kept };
+}
+
+/**
+ * The mention(s) filling a slot: the nearest matching mention on `side` of the trigger, with the rest of
+ * its list ("AMD, Intel and Graphcore"). With `all`, every matching mention on that side instead (objects).
+ */
+function pick(
+  view: SentenceView,
+  hit: CueHit,
+  side: CompiledRule['subjectSide'],
+  ok: (m: SentenceMention) => boolean,
+  all: boolean,
+): SentenceMention[] {
+  const ms = view.mentions;
+  const near = (m: SentenceMention) => all || (hit.start - m.end <= MAX_GAP && m.start - hit.end <= MAX_GAP);
+  const before = ms.filter((m) => m.end <= hit.start && ok(m) && near(m));
+  const after = ms.filter((m) => m.start >= hit.end && ok(m) && near(m));
+  let seed: SentenceMention | undefined;
+  switch (side) {
+    case 'right-before': {
+      const last = before[before.length - 1];
+      if (last && ADJACENT_GAP.test(view.text.slice(last.end, hit.start))) seed = last;
+      break;
+    }
+    case 'right-after': {
+      const first = after[0];
+      if (first && ADJACENT_GAP.test(view.text.slice(hit.end, first.start))) seed = first;
+      break;
+    }
+    case 'before':
+      if (all) return dedupe(before);
+      seed = before[before.length - 1];
+      break;
+    case 'after':
+      if (all) return dedupe(after);
+      seed = after[0];
+      break;
+    case 'any': {
+      if (all) return dedupe([...before, ...after]);
+      seed = before[before.length - 1] ?? after[0];
+      break;
+    }
+  }
+  if (!seed) return [];
+  return dedupe(listAround(view, seed, ok));
+}
+
+/** The seed and its neighbours joined to it by list punctuation ("A, B and C"). */
+function listAround(view: SentenceView, seed: SentenceMention, ok: (m: SentenceMention) => boolean) {
+  const ms = view.mentions;
+  const i = ms.indexOf(seed);
+  let lo = i;
+  let hi = i;
+  while (lo > 0) {
+    const prev = ms[lo - 1] as SentenceMention;
+    if (!ok(prev) || !LIST_GAP.test(view.text.slice(prev.end, (ms[lo] as SentenceMention).start))) break;
+    lo--;
+  }
+  while (hi < ms.length - 1) {
+    const next = ms[hi + 1] as SentenceMention;
+    if (!ok(next) || !LIST_GAP.test(view.text.slice((ms[hi] as SentenceMention).end, next.start))) break;
+    hi++;
+  }
+  // Commas alone do not make a list ("Gemini 2.5, MCP Gains Momentum" is two headlines): one of the joins
+  // must be a conjunction ("A, B and C", "A & B").
+  let joined = false;
+  for (let k = lo; k < hi; k++) {
+    const gap = view.text.slice((ms[k] as SentenceMention).end, (ms[k + 1] as SentenceMention).start);
+    if (/\b(?:and|or)\b|&|\//iu.test(gap.replace(/^[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?/u, ''))) joined = true;
+  }
+  return joined ? ms.slice(lo, hi + 1) : [seed];
+}
+
+function dedupe(ms: SentenceMention[]): SentenceMention[] {
+  const seen = new Set<number>();
+  return ms.filter((m) => !seen.has(m.entity) && seen.add(m.entity) !== undefined);
+}
+
+function versionFor(
+  view: SentenceView,
+  entities: readonly EntityInfo[],
+  rule: CompiledRule,
+  subject: SentenceMention,
+  listSize: number,
+): { version: string | null; stage: ReleaseStage | null } {
+  // Versions belong to releases and deprecations ("PyTorch 1.0 beta", "Theano 1.0 is the last").
+  const versioned = rule.type === 'release' || rule.type === 'deprecation';
+  if (!versioned && !rule.needsVersion) return { version: null, stage: null };
+  const after = versionAfter(view.text, subject.end, view.end);
+  const sentence = view.text.slice(view.start, view.end);
+  if (after) return { version: after.version, stage: after.stage ?? stageInSentence(sentence) };
+  const kind = (entities[subject.entity] as EntityInfo).kind;
+  // A number in the entity's own name is not a version ("Caffe2"), one in an alias is ("Llama 3.1").
+  const written = view.text.slice(subject.start, subject.end);
+  const ownName = written.toLowerCase() === (entities[subject.entity] as EntityInfo).name.toLowerCase();
+  const inName = VERSIONED_KINDS.has(kind) && !ownName ? VERSION_IN_NAME.exec(written) : null;
+  // "GPT-5" matched as a name, written "GPT-5.2": the rest of the number follows the name.
+  const more =
+    inName && written.endsWith(inName[1] as string)
+      ? (/^(?:\.\d+)+(?![\p{L}\p{N}])/u.exec(view.text.slice(subject.end, view.end))?.[0] ?? '')
+      : '';
+  const version = inName ? (inName[1] as string) + more : listSize === 1 ? versionInSentence(sentence) : null;
+  return { version, stage: stageInSentence(sentence) };
+}

@@ -1,0 +1,246 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PermanentError, toError } from '@frameline/core';
+import { Automaton } from './automaton.js';
+import { readRules } from './parse-rules.js';
+import type { CompiledRule, CueInfo, EntityInfo, RuleSet, SurfaceUse } from './rule-set.js';
+import type { Located, RuleError, RulesSpec } from './spec.js';
+import { CASE_FOLD, foldWith, PUNCT_FOLD } from './unicode.js';
+
+/** A surface form must contain something to match: a letter, digit or symbol (🤗 counts). */
+const MATCHABLE = /[\p{L}\p{N}\p{S}]/u;
+
+interface Built {
+  errors: RuleError[];
+  ruleSet: Omit<RuleSet, 'version' | 'source'> | null;
+}
+
+/** Validate cross-references and build the matchers; every problem is returned with its position. */
+function build(spec: RulesSpec): Built {
+  const errors: RuleError[] = [];
+  const err = (at: { line: number; column: number }, message: string) =>
+    errors.push({ line: at.line, column: at.column, message });
+
+  const index = new Map<string, number>();
+  spec.entities.forEach((e, i) => {
+    const seen = index.get(e.id);
+    if (seen !== undefined)
+      err(e.pos, `duplicate id "${e.id}" (first used on line ${spec.entities[seen]?.pos.line})`);
+    else index.set(e.id, i);
+  });
+  const parents = spec.entities.map((e) => {
+    if (!e.parent) return -1;
+    const p = index.get(e.parent.value);
+    if (p === undefined) err(e.parent.pos, `parent "${e.parent.value}" is not the id of any entity`);
+    return p ?? -1;
+  });
+  const ancestors = spec.entities.map((e, i) => {
+    const chain: number[] = [];
+    for (let p = parents[i] as number; p >= 0; p = parents[p] as number) {
+      if (p === i || chain.includes(p)) {
+        err(e.parent?.pos ?? e.pos, `parent of "${e.id}" leads back to itself`);
+        break;
+      }
+      chain.push(p);
+    }
+    return chain;
+  });
+
+  // Surface forms: one pattern per distinct case-folded form; clashes between entities are errors.
+  const patterns: string[] = [];
+  const surfaces: SurfaceUse[][] = [];
+  const patternOf = new Map<string, number>();
+  const firstWriter = new Map<string, { id: string; line: number; exact: string | null }[]>();
+  const addSurface = (form: Located, use: SurfaceUse) => {
+    if (!MATCHABLE.test(form.value)) {
+      err(form.pos, `"${form.value}" has no letter or digit to match`);
+      return;
+    }
+    const key = foldWith(CASE_FOLD, form.value);
+    const id = spec.entities[use.entity]?.id ?? '';
+    if (!use.block) {
+      const writers = firstWriter.get(key) ?? [];
+      for (const w of writers) {
+        if (w.id === id) continue;
+        if (w.exact === null || use.exact === null || w.exact === use.exact) {
+          err(form.pos, `"${form.value}" is already a name of "${w.id}" (line ${w.line})`);
+          return;
+        }
+      }
+      writers.push({ id, line: form.pos.line, exact: use.exact });
+      firstWriter.set(key, writers);
+    }
+    let p = patternOf.get(key);
+    if (p === undefined) {
+      p = patterns.length;
+      patternOf.set(key, p);
+      patterns.push(form.value);
+      surfaces.push([]);
+    }
+    (surfaces[p] as SurfaceUse[]).push(use);
+  };
+  spec.entities.forEach((e, entity) => {
+    const cased = new Set([...e.exact, ...e.ambiguous].map((l) => l.value));
+    if (!cased.has(e.name))
+      addSurface({ value: e.name, pos: e.pos }, { entity, exact: null, ambiguous: false, block: false });
+    for (const a of e.aliases) addSurface(a, { entity, exact: null, ambiguous: false, block: false });
+    for (const a of e.exact)
+      addSurface(a, { entity, exact: foldWith(PUNCT_FOLD, a.value), ambiguous: false, block: false });
+    for (const a of e.ambiguous) {
+      addSurface(a, { entity, exact: foldWith(PUNCT_FOLD, a.value), ambiguous: true, block: false });
+    }
+    for (const a of e.not) addSurface(a, { entity, exact: null, ambiguous: false, block: true });
+  });
+
+  // Cue phrases: triggers, plan and negation words, and context words.
+  const cuePatterns: string[] = [];
+  const cueOf = new Map<string, number>();
+  const cues: { rules: number[]; plan: boolean; negation: boolean; confirms: number[] }[] = [];
+  const cue = (form: Located) => {
+    if (!MATCHABLE.test(form.value)) {
+      err(form.pos, `"${form.value}" has no letter or digit to match`);
+      return null;
+    }
+    const key = foldWith(CASE_FOLD, form.value);
+    let c = cueOf.get(key);
+    if (c === undefined) {
+      c = cuePatterns.length;
+      cueOf.set(key, c);
+      cuePatterns.push(form.value);
+      cues.push({ rules: [], plan: false, negation: false, confirms: [] });
+    }
+    return cues[c] ?? null;
+  };
+  const contextEntities = spec.entities.map((e, entity) => {
+    const ids: number[] = [];
+    for (const c of e.context) {
+      const target = index.get(c.value);
+      if (target !== undefined) ids.push(target);
+      else cue(c)?.confirms.push(entity);
+    }
+    return ids;
+  });
+  for (const w of spec.planWords) {
+    const c = cue(w);
+    if (c) c.plan = true;
+  }
+  for (const w of spec.negationWords) {
+    const c = cue(w);
+    if (c) c.negation = true;
+  }
+  const ruleNames = new Map<string, number>();
+  const rules: CompiledRule[] = spec.rules.map((r, i) => {
+    const seen = ruleNames.get(r.name);
+    if (seen !== undefined)
+      err(r.pos, `duplicate rule name "${r.name}" (first used on line ${spec.rules[seen]?.pos.line})`);
+    else ruleNames.set(r.name, i);
+    for (const t of r.triggers) {
+      const c = cue(t);
+      if (c && !c.rules.includes(i)) c.rules.push(i);
+    }
+    return {
+      name: r.name,
+      type: r.type,
+      subject: new Set(r.subject),
+      subjectSide: r.subjectSide,
+      objects: new Set(r.objects),
+      objectsSide: r.objectsSide,
+      needsObjects: r.needsObjects,
+      needsVersion: r.needsVersion,
+      freshSubject: r.freshSubject,
+      bare: r.bare,
+      whenPlanned: r.whenPlanned,
+    };
+  });
+  if (spec.entities.length === 0) err({ line: 1, column: 1 }, 'the rule set has no entities');
+  if (errors.length > 0) return { errors, ruleSet: null };
+
+  // Context words ("model", "ai") are frequent; they get their own automaton, run only when needed.
+  const mainCues = cues.flatMap((c, i) => (c.rules.length > 0 || c.plan || c.negation ? [i] : []));
+  const contextCues = cues.flatMap((c, i) => (c.confirms.length > 0 ? [i] : []));
+  const entities: EntityInfo[] = spec.entities.map((e, i) => ({
+    id: e.id,
+    name: e.name,
+    kind: e.kind,
+    parent: (parents[i] as number) >= 0 ? (spec.entities[parents[i] as number]?.id ?? null) : null,
+  }));
+  return {
+    errors,
+    ruleSet: {
+      entities,
+      ruleNames: rules.map((r) => r.name),
+      tables: {
+        entityMatcher: new Automaton(patterns),
+        surfaces,
+        cueMatcher: new Automaton(mainCues.map((i) => cuePatterns[i] as string)),
+        cueIds: Int32Array.from(mainCues),
+        contextMatcher: new Automaton(contextCues.map((i) => cuePatterns[i] as string)),
+        contextIds: Int32Array.from(contextCues),
+        cues: cues satisfies CueInfo[],
+        ancestors,
+        contextEntities,
+        rules,
+      },
+    },
+  };
+}
+
+/** Structure errors and cross-reference errors together, so one check reports everything it can. */
+function readAndBuild(yamlText: string): Built {
+  const read = readRules(yamlText);
+  if (!read.complete) return { errors: read.errors, ruleSet: null };
+  const built = build(read.spec);
+  const errors = [...read.errors, ...built.errors];
+  return { errors, ruleSet: errors.length > 0 ? null : built.ruleSet };
+}
+
+function sortErrors(errors: RuleError[]): RuleError[] {
+  return errors.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Validate a rules file; each error names its 1-based line and column. */
+export function checkRules(
+  yamlText: string,
+  fileName: string,
+): { ok: boolean; errors: { line: number; column: number; message: string }[] } {
+  void fileName;
+  const all = readAndBuild(yamlText).errors;
+  return { ok: all.length === 0, errors: sortErrors(all) };
+}
+
+/** The content hash used as a rule set's version: 12 hex digits of the SHA-256 of the YAML text. */
+export function ruleSetVersion(yamlText: string): string {
+  return createHash('sha256').update(yamlText, 'utf8').digest('hex').slice(0, 12);
+}
+
+/**
+ * Compile a rules file. Throws `PermanentError('invalid_rules')` whose message lists every problem as
+ * `file:line:column: message`.
+ */
+export function compileRules(yamlText: string, fileName: string): RuleSet {
+  const built = readAndBuild(yamlText);
+  if (built.ruleSet === null || built.errors.length > 0) {
+    const lines = sortErrors(built.errors).map((e) => `${fileName}:${e.line}:${e.column}: ${e.message}`);
+    throw new PermanentError('invalid_rules', `invalid rules file ${fileName}:\n  ${lines.join('\n  ')}`);
+  }
+  return { version: ruleSetVersion(yamlText), source: fileName, ...built.ruleSet };
+}
+
+/** Absolute path of the bundled default rule set (`packages/tag/rules/default.yaml`). */
+export function defaultRulesPath(): string {
+  return fileURLToPath(new URL('../rules/default.yaml', import.meta.url));
+}
+
+/** Read and compile a rules file (default: the bundled rule set). */
+export function loadRuleSet(path: string = defaultRulesPath()): RuleSet {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (thrown) {
+    throw new PermanentError('invalid_rules', `cannot read rules file ${path}: ${toError(thrown).message}`, {
+      cause: thrown,
+    });
+  }
+  return compileRules(text, path);
+}

@@ -1,0 +1,139 @@
+import type { CompiledTables } from './rule-set.js';
+import { isWordAt, isWordBefore, PUNCT_FOLD } from './unicode.js';
+
+/** One selected mention of an entity, before ambiguous names are confirmed. */
+export interface RawMention {
+  start: number;
+  end: number;
+  /** Index into the rule set's entities. */
+  entity: number;
+  /** Written with an ambiguous name ("Spark"): needs context to count. */
+  ambiguous: boolean;
+}
+
+/** Whether `text[start, end)` equals `form` exactly, after folding typographic quotes, dashes and spaces. */
+function sameCase(text: string, start: number, form: string): boolean {
+  for (let i = 0; i < form.length; i++) {
+    if (PUNCT_FOLD[text.charCodeAt(start + i)] !== form.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * The entity pass: one scan of the automaton over `text[from, to)`, keeping whole-word matches whose case
+ * rules hold, then choosing leftmost-longest among overlapping ones; shorter names nested inside a longer
+ * one are not mentions. A `not:` phrase of an entity removes that entity's names inside it (and only its).
+ * An owner's name directly before its product's name joins the product's mention ("NVIDIA Nemotron").
+ */
+export function findMentions(text: string, tables: CompiledTables, from = 0, to = text.length): RawMention[] {
+  const { entityMatcher, surfaces } = tables;
+  const lengths = entityMatcher.lengths;
+  // Candidates as parallel arrays; block phrases (`not:`) kept apart.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const owners: number[] = [];
+  const ambiguous: number[] = [];
+  let blocks: { start: number; end: number; entity: number }[] | null = null;
+  const count = entityMatcher.scan(text, from, to);
+  const { hitPattern, hitEnd } = entityMatcher;
+  for (let h = 0; h < count; h++) {
+    const pattern = hitPattern[h] as number;
+    const end = hitEnd[h] as number;
+    const start = end - (lengths[pattern] as number);
+    if (isWordBefore(text, start) || isWordAt(text, end)) continue;
+    let owner = -1;
+    let amb = true;
+    for (const use of surfaces[pattern] ?? []) {
+      if (use.exact !== null && !sameCase(text, start, use.exact)) continue;
+      if (use.block) {
+        blocks ??= [];
+        blocks.push({ start, end, entity: use.entity });
+      } else if (owner < 0 || (amb && !use.ambiguous)) {
+        owner = use.entity;
+        amb = use.ambiguous;
+      }
+    }
+    if (owner < 0) continue;
+    starts.push(start);
+    ends.push(end);
+    owners.push(owner);
+    ambiguous.push(amb ? 1 : 0);
+  }
+
+  const order: number[] = [];
+  let sorted = true;
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i] as number;
+    const e = ends[i] as number;
+    const o = owners[i] as number;
+    if (blocks?.some((b) => b.entity === o && b.start <= s && e <= b.end)) continue;
+    if (order.length > 0 && s <= (starts[order[order.length - 1] as number] as number)) sorted = false;
+    order.push(i);
+  }
+  // Candidates arrive by end offset; leftmost-longest needs them by start, longest first. Without nesting or
+  // overlap (the usual case) both orders agree and the sort is skipped.
+  if (!sorted) {
+    order.sort(
+      (a, b) => (starts[a] as number) - (starts[b] as number) || (ends[b] as number) - (ends[a] as number),
+    );
+  }
+  const out: RawMention[] = [];
+  let covered = from;
+  for (const i of order) {
+    const start = starts[i] as number;
+    if (start < covered) continue;
+    covered = ends[i] as number;
+    const mention = { start, end: covered, entity: owners[i] as number, ambiguous: ambiguous[i] === 1 };
+    // "NVIDIA Nemotron", "Google Gemma 2": a vendor's name written right before its own product's name
+    // (a space apart, no possessive) is one name, the product's.
+    const prev = out[out.length - 1];
+    if (
+      prev !== undefined &&
+      start - prev.end === 1 &&
+      text.charCodeAt(prev.end) === 0x20 &&
+      (prev.entity === mention.entity || tables.ancestors[mention.entity]?.includes(prev.entity) === true)
+    ) {
+      out[out.length - 1] = { ...mention, start: prev.start, ambiguous: mention.ambiguous && prev.ambiguous };
+      continue;
+    }
+    out.push(mention);
+  }
+  return out;
+}
+
+/** One cue phrase occurrence (trigger, plan word, negation, context word) inside a sentence. */
+export interface CueHit {
+  start: number;
+  end: number;
+  /** Index into the rule set's cues. */
+  cue: number;
+}
+
+/**
+ * Every whole-word cue phrase in `text[from, to)`, overlaps kept, ordered by start: trigger, plan and
+ * negation phrases, or with `context` the context words of ambiguous names.
+ */
+export function findCues(
+  text: string,
+  tables: CompiledTables,
+  from: number,
+  to: number,
+  context = false,
+): CueHit[] {
+  const matcher = context ? tables.contextMatcher : tables.cueMatcher;
+  const ids = context ? tables.contextIds : tables.cueIds;
+  const out: CueHit[] = [];
+  const count = matcher.scan(text, from, to);
+  for (let h = 0; h < count; h++) {
+    const pattern = matcher.hitPattern[h] as number;
+    const cue = ids[pattern] as number;
+    const end = matcher.hitEnd[h] as number;
+    const start = end - (matcher.lengths[pattern] as number);
+    if (isWordBefore(text, start) || isWordAt(text, end)) continue;
+    // A hyphen joins words for cues: "Pre-Release" is not "release", "re-launch" not "launch".
+    if (text.charCodeAt(start - 1) === 0x2d && isWordBefore(text, start - 1)) continue;
+    if (text.charCodeAt(end) === 0x2d && isWordAt(text, end + 1)) continue;
+    out.push({ start, end, cue });
+  }
+  return out.sort((a, b) => a.start - b.start || b.end - a.end);
+}

@@ -1,0 +1,85 @@
+import type { AnnouncementType, EntityKind } from '@frameline/core';
+import type { Automaton } from './automaton.js';
+import type { Side } from './spec.js';
+
+/** One entity of a compiled rule set. */
+export interface EntityInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: EntityKind;
+  /** The id of the entity it belongs to (`parent:` in the rules file), or null. */
+  readonly parent: string | null;
+}
+
+/** How one surface form (after case folding) is used by an entity. */
+export interface SurfaceUse {
+  /** Index into `entities`. */
+  readonly entity: number;
+  /** For case-sensitive forms: the form as written (punctuation-folded); null matches any case. */
+  readonly exact: string | null;
+  /** Counts only with confirming context. */
+  readonly ambiguous: boolean;
+  /** A `not:` phrase: the entity's own names inside it are not mentions. */
+  readonly block: boolean;
+}
+
+/** What a cue phrase (trigger, plan word, negation, context word) is used for. */
+export interface CueInfo {
+  /** Indices of the announcement rules it triggers. */
+  readonly rules: number[];
+  readonly plan: boolean;
+  readonly negation: boolean;
+  /** Indices of entities whose ambiguous names it confirms. */
+  readonly confirms: number[];
+}
+
+/** A compiled announcement rule. */
+export interface CompiledRule {
+  readonly name: string;
+  readonly type: AnnouncementType;
+  readonly subject: ReadonlySet<EntityKind>;
+  readonly subjectSide: Side;
+  readonly objects: ReadonlySet<EntityKind>;
+  readonly objectsSide: Side;
+  readonly needsObjects: boolean;
+  readonly needsVersion: boolean;
+  /** The subject must not be part of an announcement found earlier in the same sentence. */
+  readonly freshSubject: boolean;
+  /** Fires, without a trigger, on a sentence that is only a name and its version ("GPT-4", "Weaviate 1.38"). */
+  readonly bare: boolean;
+  readonly whenPlanned: AnnouncementType | null;
+}
+
+/** The matchers and tables built once per rule set. */
+export interface CompiledTables {
+  readonly entityMatcher: Automaton;
+  /** Uses of each entity surface pattern (indexed like the entity matcher's patterns). */
+  readonly surfaces: readonly (readonly SurfaceUse[])[];
+  /** Trigger, plan and negation phrases; run on every sentence that names an entity. */
+  readonly cueMatcher: Automaton;
+  /** Global cue index of each `cueMatcher` pattern. */
+  readonly cueIds: Int32Array;
+  /** Context phrases; run only around ambiguous names. */
+  readonly contextMatcher: Automaton;
+  /** Global cue index of each `contextMatcher` pattern. */
+  readonly contextIds: Int32Array;
+  readonly cues: readonly CueInfo[];
+  /** For each entity: indices of its ancestors via `parent`, nearest first. */
+  readonly ancestors: readonly (readonly number[])[];
+  /** For each entity: indices of entities whose mention confirms its ambiguous names. */
+  readonly contextEntities: readonly (readonly number[])[];
+  readonly rules: readonly CompiledRule[];
+}
+
+/** A compiled, versioned rule set: build once with `loadRuleSet` or `compileRules`, then `tag` many texts. */
+export interface RuleSet {
+  /** Content hash of the YAML text (12 hex digits of its SHA-256). */
+  readonly version: string;
+  /** The file it was read from (as given). */
+  readonly source: string;
+  readonly entities: readonly EntityInfo[];
+  /** Names of the announcement rules, in file order. */
+  readonly ruleNames: readonly string[];
+  /** Internal matchers; not part of the stable API. */
+  readonly tables: CompiledTables;
+}

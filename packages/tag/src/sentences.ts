@@ -1,0 +1,152 @@
+import { isWordBefore } from './unicode.js';
+
+/**
+ * Sentence splitting with exact offsets. A sentence ends at a line break, or at `.`, `!`, `?` or `…`
+ * (plus any closing quotes or brackets) followed by white space and then something that can start a
+ * sentence. A period does not end a sentence inside a number or URL ("1.0", "v2.3.1", "pytorch.org": no
+ * white space follows), after a known abbreviation ("e.g.", "Inc.", "Dr.") or an initial ("J. Smith"), or
+ * when the next word starts in lowercase.
+ */
+
+const ABBREVIATIONS = new Set([
+  'e.g',
+  'i.e',
+  'etc',
+  'vs',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'inc',
+  'ltd',
+  'corp',
+  'co',
+  'jr',
+  'sr',
+  'st',
+  'no',
+  'nos',
+  'fig',
+  'figs',
+  'al',
+  'approx',
+  'dept',
+  'est',
+  'u.s',
+  'u.k',
+  'u.s.a',
+  'e.u',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'mt',
+  'vol',
+  'ed',
+  'eds',
+  'ph.d',
+  'a.m',
+  'p.m',
+  'cf',
+  'resp',
+  'incl',
+  'esp',
+  'ca',
+  'gen',
+  'gov',
+  'sen',
+  'rep',
+  'lt',
+  'col',
+  'capt',
+  'sgt',
+]);
+
+/** 1 for the code units the splitter stops at: line breaks and sentence-final punctuation. */
+const STOPS: Uint8Array = (() => {
+  const t = new Uint8Array(0x10000);
+  for (const c of [0x0a, 0x2028, 0x2029, 0x2e, 0x21, 0x3f, 0x2026, 0x3002]) t[c] = 1;
+  return t;
+})();
+
+const CLOSERS = new Set([0x22, 0x27, 0x29, 0x5d, 0x7d, 0x2019, 0x201d, 0xbb]);
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x0d || (c >= 0x2000 && c <= 0x200a) || c === 0x3000;
+}
+
+/** Whether the character at `i` is a lowercase letter (ASCII fast path). */
+function isLowerAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return c >= 0x61 && c <= 0x7a;
+  const ch = String.fromCodePoint(text.codePointAt(i) as number);
+  return ch !== ch.toUpperCase() && ch === ch.toLowerCase();
+}
+
+/** The word (letters and inner periods) that ends just before offset `end`, lowercased. */
+function wordBefore(text: string, end: number): string {
+  let i = end;
+  while (i > 0 && end - i < 12 && (text.charCodeAt(i - 1) === 0x2e || isWordBefore(text, i))) i--;
+  return text.slice(i, end).toLowerCase();
+}
+
+/**
+ * Split `text[from, to)` into sentences; returns a flat array `[start0, end0, start1, end1, ...]` of UTF-16
+ * offsets into `text`, each sentence trimmed of surrounding white space, none empty.
+ */
+export function splitSentences(text: string, from = 0, to = text.length): number[] {
+  const out: number[] = [];
+  let start = from;
+  const push = (s: number, e: number) => {
+    while (s < e && (isSpace(text.charCodeAt(s)) || text.charCodeAt(s) === 0x0a)) s++;
+    while (e > s && (isSpace(text.charCodeAt(e - 1)) || text.charCodeAt(e - 1) === 0x0a)) e--;
+    if (e > s) out.push(s, e);
+  };
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (STOPS[c] === 0) continue;
+    if (c === 0x0a || c === 0x2029 || c === 0x2028) {
+      push(start, i);
+      start = i + 1;
+      continue;
+    }
+    if (c !== 0x2e && c !== 0x21 && c !== 0x3f && c !== 0x2026 && c !== 0x3002) continue;
+    let end = i + 1;
+    while (end < to) {
+      const n = text.charCodeAt(end);
+      if (n === 0x2e || n === 0x21 || n === 0x3f || CLOSERS.has(n)) end++;
+      else break;
+    }
+    if (c === 0x3002) {
+      push(start, end);
+      start = end;
+      i = end - 1;
+      continue;
+    }
+    if (end < to && !isSpace(text.charCodeAt(end)) && text.charCodeAt(end) !== 0x0a) continue;
+    let next = end;
+    while (next < to && isSpace(text.charCodeAt(next))) next++;
+    if (next < to && text.charCodeAt(next) !== 0x0a) {
+      if (isLowerAt(text, next)) continue;
+      if (c === 0x2e && end === i + 1) {
+        const word = wordBefore(text, i);
+        if (ABBREVIATIONS.has(word)) continue;
+        if (word.length === 1 && /\p{Lu}/u.test(text[i - 1] as string)) continue;
+      }
+    }
+    push(start, end);
+    start = end;
+    i = end - 1;
+  }
+  push(start, to);
+  return out;
+}

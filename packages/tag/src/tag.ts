@@ -1,0 +1,150 @@
+import type { ExtractedEntity, ExtractResult, Span } from '@frameline/core';
+import { announceSentence, type SentenceMention } from './announce.js';
+import { type CueHit, findCues, findMentions, type RawMention } from './entities.js';
+import { htmlToMappedText } from './html.js';
+import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
+import { splitSentences } from './sentences.js';
+
+/** Index of the sentence containing offset `at` (sentences as flat [start, end, ...] pairs), or -1. */
+function sentenceAt(sentences: number[], at: number): number {
+  let lo = 0;
+  let hi = sentences.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (at < (sentences[2 * mid] as number)) hi = mid - 1;
+    else if (at >= (sentences[2 * mid + 1] as number)) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/**
+ * Sentences of the lines that hold a mention (flat [start, end, ...] pairs in order). Lines without a
+ * mention are never split: the splitter treats a line break as a sentence end anyway, so the result is the
+ * same as splitting the whole text and keeping those lines.
+ */
+function sentencesWithMentions(text: string, raw: RawMention[]): number[] {
+  const out: number[] = [];
+  let k = 0;
+  while (k < raw.length) {
+    const at = (raw[k] as RawMention).start;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    const newline = text.indexOf('\n', at);
+    const lineEnd = newline < 0 ? text.length : newline;
+    for (const offset of splitSentences(text, lineStart, lineEnd)) out.push(offset);
+    while (k < raw.length && (raw[k] as RawMention).start < lineEnd) k++;
+  }
+  return out;
+}
+
+/** Whether sentence `a` and the next one in the list have no line break between them. */
+function sameLine(text: string, sentences: number[], a: number): boolean {
+  const newline = text.indexOf('\n', sentences[2 * a + 1] as number);
+  return newline < 0 || newline >= (sentences[2 * a + 2] as number);
+}
+
+/**
+ * Keep an ambiguous mention ("Spark") when its entity is named unambiguously in the text, or a context
+ * word or context entity occurs in its sentence or the sentence before or after.
+ */
+function confirm(
+  text: string,
+  raw: RawMention[],
+  sentences: number[],
+  tables: CompiledTables,
+  contextOf: (s: number) => CueHit[],
+): RawMention[] {
+  if (!raw.some((m) => m.ambiguous)) return raw;
+  const plain = new Set(raw.filter((m) => !m.ambiguous).map((m) => m.entity));
+  return raw.filter((m) => {
+    if (!m.ambiguous || plain.has(m.entity)) return true;
+    const s = sentenceAt(sentences, m.start);
+    if (s < 0) return false;
+    // Neighbours count only on the same line (other lines' sentences are not all split, see above).
+    const first = s > 0 && sameLine(text, sentences, s - 1) ? s - 1 : s;
+    const last = s + 1 < sentences.length / 2 && sameLine(text, sentences, s) ? s + 1 : s;
+    const from = sentences[2 * first] as number;
+    const to = sentences[2 * last + 1] as number;
+    const wanted = tables.contextEntities[m.entity] ?? [];
+    if (raw.some((o) => o !== m && o.start >= from && o.end <= to && wanted.includes(o.entity))) return true;
+    for (let k = first; k <= last; k++) {
+      if (contextOf(k).some((c) => tables.cues[c.cue]?.confirms.includes(m.entity))) return true;
+    }
+    return false;
+  });
+}
+
+/**
+ * Tag a plain text: every entity mention and every announcement, with UTF-16 offsets into `text`
+ * (`text.slice(start, end) === span.text`). Entities are ordered by first mention, announcements by the
+ * start of their evidence sentence.
+ */
+export function tag(text: string, ruleSet: RuleSet): ExtractResult {
+  const { tables, entities } = ruleSet;
+  const raw = findMentions(text, tables);
+  if (raw.length === 0) return { ruleSet: ruleSet.version, entities: [], announcements: [] };
+  const sentences = sentencesWithMentions(text, raw);
+  const cueCache = new Map<number, CueHit[]>();
+  const cuesOf = (s: number): CueHit[] => {
+    let hits = cueCache.get(s);
+    if (hits === undefined) {
+      hits = findCues(text, tables, sentences[2 * s] as number, sentences[2 * s + 1] as number);
+      cueCache.set(s, hits);
+    }
+    return hits;
+  };
+  const contextOf = (s: number): CueHit[] =>
+    findCues(text, tables, sentences[2 * s] as number, sentences[2 * s + 1] as number, true);
+  const mentions = confirm(text, raw, sentences, tables, contextOf);
+
+  const byEntity = new Map<number, Span[]>();
+  for (const m of mentions) {
+    let spans = byEntity.get(m.entity);
+    if (spans === undefined) {
+      spans = [];
+      byEntity.set(m.entity, spans);
+    }
+    spans.push({ start: m.start, end: m.end, text: text.slice(m.start, m.end) });
+  }
+  const extracted: ExtractedEntity[] = [...byEntity].map(([e, spans]) => {
+    const info = entities[e] as EntityInfo;
+    return { id: info.id, name: info.name, kind: info.kind, mentions: spans };
+  });
+
+  const announcements = [];
+  let k = 0;
+  while (k < mentions.length) {
+    const s = sentenceAt(sentences, (mentions[k] as RawMention).start);
+    const inSentence: SentenceMention[] = [];
+    const end = s >= 0 ? (sentences[2 * s + 1] as number) : (mentions[k] as RawMention).end;
+    while (k < mentions.length && (mentions[k] as RawMention).start < end) {
+      const m = mentions[k] as RawMention;
+      inSentence.push({ start: m.start, end: m.end, entity: m.entity });
+      k++;
+    }
+    if (s < 0) continue;
+    const cues = cuesOf(s).filter((c) => !inSentence.some((m) => c.start < m.end && m.start < c.end));
+    const view = { text, start: sentences[2 * s] as number, end, mentions: inSentence, cues };
+    announcements.push(...announceSentence(view, tables, entities));
+  }
+  return { ruleSet: ruleSet.version, entities: extracted, announcements };
+}
+
+/**
+ * Tag an HTML fragment or page. Offsets index the original `html` string (a span covers the markup its
+ * visible text came from); `span.text` is the visible text of the span, entities decoded.
+ */
+export function tagHtml(html: string, ruleSet: RuleSet): ExtractResult {
+  const mapped = htmlToMappedText(html);
+  const result = tag(mapped.text, ruleSet);
+  const remap = (span: Span): Span => ({
+    start: mapped.starts[span.start] as number,
+    end: mapped.ends[span.end - 1] as number,
+    text: span.text,
+  });
+  return {
+    ruleSet: result.ruleSet,
+    entities: result.entities.map((e) => ({ ...e, mentions: e.mentions.map(remap) })),
+    announcements: result.announcements.map((a) => ({ ...a, evidence: remap(a.evidence) })),
+  };
+}
