@@ -41,7 +41,10 @@ describe('crawl through BullMQ with a separate worker process', () => {
       FRAMELINE_QUEUE_PREFIX: prefix,
       FRAMELINE_ALLOW_HOSTS: '127.0.0.1',
     };
-    const added = await runCli(['sources', 'add', ...FIXTURE_PATHS.map((p) => server.url(p))], env);
+    const added = await runCli(
+      ['sources', 'add', '--no-discover', ...FIXTURE_PATHS.map((p) => server.url(p))],
+      env,
+    );
     expect(added.code, added.stderr).toBe(0);
     worker = startCli(['worker', '--concurrency', '2'], env);
   });

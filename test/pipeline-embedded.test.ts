@@ -45,7 +45,10 @@ describe('crawl on the embedded default', () => {
     server = await startFeedServer(fixtureRoutes());
     home = await mkdtemp(join(tmpdir(), 'frameline-home-'));
     env = { FRAMELINE_HOME: home, FRAMELINE_ALLOW_HOSTS: '127.0.0.1' };
-    const added = await runCli(['sources', 'add', ...FIXTURE_PATHS.map((p) => server.url(p))], env);
+    const added = await runCli(
+      ['sources', 'add', '--no-discover', ...FIXTURE_PATHS.map((p) => server.url(p))],
+      env,
+    );
     expect(added.code, added.stderr).toBe(0);
   });
 

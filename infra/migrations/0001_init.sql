@@ -8,6 +8,8 @@ create table sources (
   name            text,
   tags            text[] not null default '{}',
   selectors       jsonb,
+  -- Fetch the linked page of items: 'auto' when the feed carries only a short summary, or always, or never.
+  article_mode    text not null default 'auto' check (article_mode in ('auto', 'always', 'never')),
   poll_interval_s integer not null default 3600 check (poll_interval_s >= 60),
   etag            text,
   last_modified   text,
@@ -51,11 +53,14 @@ create index fetches_source on fetches (source_id, started_at desc);
 create index fetches_crawl on fetches (crawl_id) where crawl_id is not null;
 
 -- One document per item of a source. (source_id, guid) is the natural key; guid falls back to the link, then
--- to a hash of title and date when a feed gives no id.
+-- to a hash of title and date when a feed gives no id. Every date says where it came from; first_seen_at is
+-- our own clock. content_hash covers what the feed says (it decides "changed"); text_hash covers only the
+-- normalised text and, with canonical_url, finds the same story carried by another source (duplicate_of).
 create table documents (
   id                 bigint generated always as identity primary key,
   source_id          bigint not null references sources (id) on delete cascade,
   guid               text not null,
+  kind               text not null default 'item' check (kind in ('item', 'event')),
   url                text,
   canonical_url      text,
   title              text,
@@ -63,6 +68,7 @@ create table documents (
   published_at       timestamptz,
   published_from     text,
   updated_at         timestamptz,
+  updated_from       text,
   first_seen_at      timestamptz not null default now(),
   last_changed_at    timestamptz not null default now(),
   first_crawl_id     text,
@@ -70,13 +76,20 @@ create table documents (
   html               text,
   text               text not null default '',
   content_hash       text not null,
+  text_hash          text,
+  duplicate_of       bigint references documents (id) on delete set null,
+  article_html       text,
+  article_text       text,
+  article_hash       text,
+  article_fetched_at timestamptz,
+  article_error      text,
   extracted_hash     text,
   extracted_rule_set text,
   extracted_at       timestamptz,
   unique (source_id, guid)
 );
 create index documents_canonical_url on documents (canonical_url) where canonical_url is not null;
-create index documents_content_hash on documents (content_hash);
+create index documents_text_hash on documents (text_hash) where text_hash is not null;
 create index documents_published on documents (published_at);
 
 -- A rule set's version is the hash of its content.
@@ -100,7 +113,7 @@ create table mentions (
   document_id bigint not null references documents (id) on delete cascade,
   entity_id   text not null references entities (id),
   rule_set    text not null references rule_sets (version),
-  field       text not null check (field in ('title', 'text')),
+  field       text not null check (field in ('title', 'text', 'article')),
   start_pos   integer not null,
   end_pos     integer not null,
   surface     text not null,
@@ -118,7 +131,7 @@ create table announcements (
   objects        text[] not null default '{}',
   version        text,
   stage          text,
-  field          text not null check (field in ('title', 'text')),
+  field          text not null check (field in ('title', 'text', 'article')),
   evidence       text not null,
   evidence_start integer not null,
   evidence_end   integer not null,
@@ -140,4 +153,5 @@ select a.id,
        s.id as source_id, coalesce(s.name, s.url) as source_name
 from announcements a
 join documents d on d.id = a.document_id
-join sources s on s.id = d.source_id;
+join sources s on s.id = d.source_id
+where d.duplicate_of is null;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createLogger } from '@frameline/core';
-import { migrate, readMigrations } from '@frameline/store';
+import { migrate, PG_TYPES, readMigrations } from '@frameline/store';
 import postgres from 'postgres';
 import { ADMIN_DATABASE_URL } from './env.js';
 
@@ -30,7 +30,7 @@ async function templateName(admin: postgres.Sql): Promise<string> {
     const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
     if (!exists) {
       await admin.unsafe(`create database ${name}`);
-      const sql = postgres(urlFor(name), { max: 1, onnotice: () => {} });
+      const sql = postgres(urlFor(name), { max: 1, onnotice: () => {}, types: PG_TYPES });
       try {
         await migrate(sql, silent);
       } finally {
@@ -52,7 +52,7 @@ export interface TestDatabase {
 
 /** A fresh database for one test file: migrated (cloned from the template) unless `empty` is asked for. */
 export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
-  const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const admin = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {}, types: PG_TYPES });
   const name = `frameline_test_${randomBytes(6).toString('hex')}`;
   try {
     if (opts.empty) await admin.unsafe(`create database ${name}`);
@@ -61,14 +61,14 @@ export async function createTestDatabase(opts: { empty?: boolean } = {}): Promis
     await admin.end();
   }
   const url = urlFor(name);
-  const sql = postgres(url, { max: 4, onnotice: () => {} });
+  const sql = postgres(url, { max: 4, onnotice: () => {}, types: PG_TYPES });
   return {
     url,
     name,
     sql,
     async drop() {
       await sql.end({ timeout: 5 });
-      const a = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {} });
+      const a = postgres(ADMIN_DATABASE_URL, { max: 1, onnotice: () => {}, types: PG_TYPES });
       try {
         await a.unsafe(`drop database if exists ${name} with (force)`);
       } finally {

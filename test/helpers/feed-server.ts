@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface Route {
   status?: number;
+  /** A string body has `{{origin}}` replaced by the server's origin (http://127.0.0.1:port). */
   body?: string | Buffer;
   contentType?: string;
   headers?: Record<string, string>;
@@ -46,7 +47,8 @@ export async function startFeedServer(routes: Record<string, Route> = {}): Promi
         'content-type': route.contentType ?? 'application/rss+xml; charset=utf-8',
         ...route.headers,
       });
-      res.end(route.body ?? '');
+      const body = route.body ?? '';
+      res.end(typeof body === 'string' ? body.replaceAll('{{origin}}', origin) : body);
     };
     if (route?.delayMs) setTimeout(answer, route.delayMs);
     else answer();
@@ -55,9 +57,9 @@ export async function startFeedServer(routes: Record<string, Route> = {}): Promi
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  let origin = '';
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     url: (path) => `${origin}${path}`,

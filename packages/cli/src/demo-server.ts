@@ -20,18 +20,26 @@ export interface DemoServer {
 }
 
 export async function startDemoServer(port = DEMO_PORT): Promise<DemoServer> {
+  const origin = `http://127.0.0.1:${port}`;
   const files = (await readdir(DEMO_DIR)).filter((f) => extname(f) in TYPES).sort();
-  const bodies = new Map<string, Buffer>();
-  for (const f of files) bodies.set(`/${f}`, await readFile(`${DEMO_DIR}/${f}`));
+  // Links in the samples are written as {{origin}}/demo/...; a feed item's page is served from articles/,
+  // whose file names spell the path with __ for /.
+  const bodies = new Map<string, { type: string; body: string }>();
+  const load = async (file: string) =>
+    (await readFile(`${DEMO_DIR}/${file}`, 'utf8')).replaceAll('{{origin}}', origin);
+  for (const f of files)
+    bodies.set(`/${f}`, { type: TYPES[extname(f)] ?? 'text/plain', body: await load(f) });
+  for (const f of await readdir(`${DEMO_DIR}/articles`)) {
+    const path = `/demo/${f.replace(/\.html$/, '').replaceAll('__', '/')}`;
+    bodies.set(path, { type: 'text/html; charset=utf-8', body: await load(`articles/${f}`) });
+  }
   const server: Server = createServer((req, res) => {
-    const body = bodies.get(req.url ?? '');
-    if (!body) {
+    const found = bodies.get(req.url ?? '');
+    if (!found) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res
-      .writeHead(200, { 'content-type': TYPES[extname(req.url ?? '')] ?? 'application/octet-stream' })
-      .end(body);
+    res.writeHead(200, { 'content-type': found.type }).end(found.body);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -43,7 +51,6 @@ export async function startDemoServer(port = DEMO_PORT): Promise<DemoServer> {
     );
     server.listen(port, '127.0.0.1', () => resolve());
   });
-  const origin = `http://127.0.0.1:${port}`;
   return {
     origin,
     feeds: files.map((f) => ({ url: `${origin}/${f}`, name: `demo: ${f.replace(/\.[a-z]+$/, '')}` })),

@@ -3,6 +3,7 @@ import { describeConfig } from '@frameline/core';
 import { Command, CommanderError } from 'commander';
 import { crawlCommand } from './commands/crawl.js';
 import { extractCommand } from './commands/extract.js';
+import { fileCommands } from './commands/files.js';
 import { sourcesCommand } from './commands/sources.js';
 import { timelineCommand } from './commands/timeline.js';
 import { migrateCommand, workerCommand } from './commands/worker.js';
@@ -25,6 +26,7 @@ workerCommand(program);
 migrateCommand(program);
 extractCommand(program);
 timelineCommand(program);
+fileCommands(program);
 
 try {
   await program.parseAsync(process.argv);

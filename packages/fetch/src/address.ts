@@ -70,7 +70,10 @@ export async function resolveChecked(
     } catch (err) {
       if (signal?.aborted) throw err;
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOTFOUND' ? 'the host name could not be resolved (no such host, or no network)' : `DNS lookup failed (${code})`;
+      const why =
+        code === 'ENOTFOUND'
+          ? 'the host name could not be resolved (no such host, or no network)'
+          : `DNS lookup failed (${code})`;
       throw new TransientError('network', `cannot fetch ${url.href}: ${why}`, { cause: err });
     }
     if (addresses.length === 0) {

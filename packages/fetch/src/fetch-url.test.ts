@@ -160,6 +160,24 @@ describe('fetchUrl: error statuses', () => {
     await deferred.catch(() => undefined);
   });
 
+  it('a host held back longer than the fetch may take fails at once with how long, sending nothing', async () => {
+    const limiter = memoryHostLimiter({ maxConcurrent: 1, minDelayMs: 0 });
+    await limiter.deferHost('127.0.0.1', 60_000);
+    const err = (await failure(
+      fetchUrl(`${base}/feed`, null, opts({ limiter, timeoutMs: 2_000 })),
+    )) as TransientError;
+    expect(err).toBeInstanceOf(TransientError);
+    expect(err.code).toBe('host_deferred');
+    expect(err.retryAfterMs).toBeGreaterThan(50_000);
+    expect(err.message).toContain('127.0.0.1');
+    // A short hold that fits in the fetch's time is waited for instead.
+    const short = memoryHostLimiter({ maxConcurrent: 1, minDelayMs: 0 });
+    await short.deferHost('127.0.0.1', 200);
+    expect((await fetchUrl(`${base}/feed`, null, opts({ limiter: short }))).status).toBe(200);
+    await limiter.close();
+    await short.close();
+  });
+
   it('a refused connection is a transient network error naming the cause', async () => {
     const err = await failure(fetchUrl('http://127.0.0.1:9/feed', null, opts()));
     expect(err).toBeInstanceOf(TransientError);

@@ -139,6 +139,17 @@ async function follow(
     ctx.onHop(current.href, 'resolving the host name');
     const addresses = await resolveChecked(current, opts.allowHosts ?? [], ctx.signal);
     const host = bareHostname(current);
+    // A host that asked us (Retry-After) to wait longer than this fetch may take is not waited for: the
+    // caller learns at once how long, instead of every fetch to that host timing out in the queue.
+    const deferred = (await opts.limiter?.deferredFor?.(host)) ?? 0;
+    const budget = opts.timeoutMs - (performance.now() - ctx.started);
+    if (deferred > budget) {
+      throw new TransientError(
+        'host_deferred',
+        `${current.href}: ${host} asked crawlers to wait; it is held back for another ${Math.ceil(deferred / 1000)} s`,
+        { retryAfterMs: deferred },
+      );
+    }
     ctx.onHop(current.href, `waiting for a free politeness slot for ${host}`);
     const release = opts.limiter ? await acquireSlot(opts.limiter, host, ctx.signal) : null;
     try {

@@ -10,6 +10,8 @@ export interface HostLimiter {
   acquire(host: string, signal?: AbortSignal): Promise<() => Promise<void>>;
   /** Push the host's next allowed start at least `ms` into the future (a 429/503 Retry-After). */
   deferHost?(host: string, ms: number): Promise<void>;
+  /** How long `host` is still held back by a deferHost (0 when it is not): lets a caller give up at once. */
+  deferredFor?(host: string): Promise<number>;
   /** Stop: pending acquires reject; slots already held stay valid until released. */
   close(): Promise<void>;
 }

@@ -22,7 +22,10 @@ interface HostState {
 }
 
 /** A HostLimiter for one process (the in-process mode, or tests). */
-export type MemoryHostLimiter = HostLimiter & { deferHost(host: string, ms: number): Promise<void> };
+export type MemoryHostLimiter = HostLimiter & {
+  deferHost(host: string, ms: number): Promise<void>;
+  deferredFor(host: string): Promise<number>;
+};
 
 /**
  * Per-host limiter held in memory: FIFO per host, at most `maxConcurrent` running, starts at least
@@ -110,6 +113,10 @@ export function memoryHostLimiter(opts: HostLimiterOptions): MemoryHostLimiter {
       const s = state(host);
       s.nextStart = Math.max(s.nextStart, Date.now() + Math.min(Math.max(0, ms), MAX_DEFER_MS));
       pump(host, s);
+    },
+    async deferredFor(host) {
+      const s = hosts.get(host);
+      return s ? Math.max(0, s.nextStart - opts.minDelayMs - Date.now()) : 0;
     },
     async close() {
       closed = true;

@@ -25,6 +25,20 @@ afterAll(async () => {
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 describe('redisHostLimiter', () => {
+  it('a host deferred by one process is seen as held back by another', async () => {
+    const opts = { prefix: `${prefix}:defer`, maxConcurrent: 1, minDelayMs: 0, pollMs: 10 };
+    const one = redisHostLimiter(a, opts);
+    const two = redisHostLimiter(b, opts);
+    expect(await two.deferredFor('held.example')).toBe(0);
+    await one.deferHost('held.example', 30_000);
+    const left = await two.deferredFor('held.example');
+    expect(left).toBeGreaterThan(25_000);
+    expect(left).toBeLessThanOrEqual(30_000);
+    expect(await two.deferredFor('other.example')).toBe(0);
+    await one.close();
+    await two.close();
+  });
+
   it('two instances (two connections) share maxConcurrent for a host', async () => {
     const opts = { prefix: `${prefix}:conc`, maxConcurrent: 2, minDelayMs: 0, pollMs: 10 };
     const limiters = [redisHostLimiter(a, opts), redisHostLimiter(b, opts)];

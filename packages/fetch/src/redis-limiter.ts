@@ -22,7 +22,10 @@ export interface RedisHostLimiterOptions extends HostLimiterOptions {
 }
 
 /** A HostLimiter shared by all processes through Redis. */
-export type RedisHostLimiter = HostLimiter & { deferHost(host: string, ms: number): Promise<void> };
+export type RedisHostLimiter = HostLimiter & {
+  deferHost(host: string, ms: number): Promise<void>;
+  deferredFor(host: string): Promise<number>;
+};
 
 // All times come from Redis TIME so that workers with skewed clocks agree.
 const NOW = `local t = redis.call('TIME')
@@ -63,6 +66,14 @@ local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current > target then target = current end
 redis.call('SET', KEYS[1], target, 'PX', target - now + 1000)
 return target
+`;
+
+// KEYS: next; ARGV: minDelayMs. How long past the ordinary spacing the host is still held back.
+const DEFERRED = `${NOW}
+local nextStart = tonumber(redis.call('GET', KEYS[1]) or '0')
+local left = nextStart - now - tonumber(ARGV[1])
+if left < 0 then return 0 end
+return left
 `;
 
 /**
@@ -156,6 +167,9 @@ export function redisHostLimiter(redis: Redis, opts: RedisHostLimiterOptions): R
     async deferHost(host, ms) {
       const clamped = Math.min(Math.max(0, Math.round(ms)), MAX_DEFER_MS);
       await redis.eval(DEFER, 1, keys(host).next, clamped);
+    },
+    async deferredFor(host) {
+      return Number(await redis.eval(DEFERRED, 1, keys(host).next, opts.minDelayMs));
     },
     async close() {
       closing.abort();

@@ -48,7 +48,12 @@ export class BullTransport {
       queue.on('error', (err) => opts.log.error({ queue: name, err: describeError(err) }, 'queue error'));
       return queue;
     };
-    this.queues = { fetch: make('fetch'), parse: make('parse'), extract: make('extract') };
+    this.queues = {
+      fetch: make('fetch'),
+      parse: make('parse'),
+      article: make('article'),
+      extract: make('extract'),
+    };
   }
 
   static async connect(opts: BullOptions): Promise<BullTransport> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FeedItem } from '@frameline/core';
-import type { DocumentInput } from '@frameline/store';
+import type { FeedItem, ParsedFeed } from '@frameline/core';
+import type { ArticleMode, DocumentInput } from '@frameline/store';
 import { htmlToText } from '@frameline/tag';
 
 /**
@@ -16,21 +16,62 @@ export function itemGuid(item: FeedItem): string {
   return `sha256-${h.digest('hex').slice(0, 32)}`;
 }
 
+/** Query parameters that only track the click, not the page. */
+const TRACKING_PARAM = /^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|igshid|_hsenc|_hsmi)$/i;
+
+/**
+ * A URL normalised so the same page linked from two sources compares equal: no fragment, no tracking
+ * parameters, lower-case host, no default port. Null when it is not an http(s) URL.
+ */
+export function canonicalizeUrl(raw: string | null): string | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  url.hash = '';
+  for (const key of [...url.searchParams.keys()]) if (TRACKING_PARAM.test(key)) url.searchParams.delete(key);
+  url.searchParams.sort();
+  if (url.pathname.length > 1 && url.pathname.endsWith('/')) url.pathname = url.pathname.slice(0, -1);
+  return url.toString();
+}
+
 /** Map a parsed item to the document the store keeps. A missing date stays missing. */
-export function toDocumentInput(item: FeedItem): DocumentInput {
+export function toDocumentInput(item: FeedItem, format: ParsedFeed['format']): DocumentInput {
   const html = item.content ?? item.summary ?? null;
   const authors = item.authors.map((a) => a.name ?? a.email).filter((a): a is string => Boolean(a));
-  const publishedFrom = item.published ? 'feed:published' : item.updated ? 'feed:updated' : null;
+  const publishedFrom = item.published ? `${format}:published` : item.updated ? `${format}:updated` : null;
   return {
     guid: itemGuid(item),
+    kind: format === 'ical' ? 'event' : 'item',
     url: item.link,
-    canonicalUrl: null,
+    canonicalUrl: canonicalizeUrl(item.link),
     title: item.title,
     author: authors.length > 0 ? authors.join(', ') : null,
     publishedAt: item.published ?? item.updated,
     publishedFrom,
     updatedAt: item.updated,
+    updatedFrom: item.updated ? `${format}:updated` : null,
     html,
     text: html ? htmlToText(html) : '',
   };
+}
+
+/** A feed text this short, with no full content, is a teaser: the article is on the linked page. */
+export const SUMMARY_ONLY_CHARS = 1_500;
+
+/**
+ * Whether to fetch an item's linked page. `auto` does so when the feed gives no full content and its summary
+ * is short (or ends in an ellipsis or "read more"), which is how teaser feeds look.
+ */
+export function wantsArticle(item: FeedItem, format: ParsedFeed['format'], mode: ArticleMode): boolean {
+  if (mode === 'never' || !item.link || !/^https?:/i.test(item.link)) return false;
+  if (format === 'ical' || format === 'sitemap') return false;
+  if (mode === 'always') return true;
+  if (item.content?.trim()) return false;
+  const text = item.summary ? htmlToText(item.summary).trim() : '';
+  return text.length < SUMMARY_ONLY_CHARS || /(…|\.\.\.|\[…\]|read more|continue reading)\s*$/i.test(text);
 }

@@ -2,11 +2,12 @@
  * The pipeline's queues and what each job carries. One map, so a misspelt queue or payload does not compile.
  *
  * The split follows the resources each stage uses: `fetch` waits on the network (and on per-host politeness),
- * `parse` turns the stored body into documents, `extract` runs the tagger over one document. Every stage
+ * `parse` turns the stored body into documents, `article` fetches the linked page of a summary-only item
+ * (network again, other hosts), `extract` runs the tagger over one document. Every stage
  * stores its own output in Postgres in the same transaction that makes it visible, so payloads stay small
  * references (ids) rather than bodies; there is no separate "store" queue because nothing would be left for it.
  */
-export const QUEUES = ['fetch', 'parse', 'extract'] as const;
+export const QUEUES = ['fetch', 'parse', 'article', 'extract'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface JobMap {
@@ -14,6 +15,8 @@ export interface JobMap {
   fetch: { sourceId: number; slot: string; crawlId: string | null };
   /** Parse the body stored in fetches row `fetchId` into documents. */
   parse: { fetchId: number; sourceId: number; crawlId: string | null };
+  /** Fetch the linked page of one document, as of one content hash, and keep its main text. */
+  article: { documentId: number; contentHash: string; crawlId: string | null };
   /** Tag one document, as of one content hash, with one rule set. */
   extract: { documentId: number; contentHash: string; ruleSet: string; crawlId: string | null };
 }
@@ -34,6 +37,10 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobMap[Q]): str
       const p = payload as JobMap['parse'];
       return `parse-${p.fetchId}`;
     }
+    case 'article': {
+      const p = payload as JobMap['article'];
+      return `article-${p.documentId}-${p.contentHash.slice(0, 16)}`;
+    }
     case 'extract': {
       const p = payload as JobMap['extract'];
       return `extract-${p.documentId}-${p.contentHash.slice(0, 16)}-${p.ruleSet}`;
@@ -46,7 +53,7 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobMap[Q]): str
 }
 
 /** How often a stage tries a job before giving up on it (a PermanentError gives up at once). */
-export const ATTEMPTS: Record<QueueName, number> = { fetch: 4, parse: 3, extract: 3 };
+export const ATTEMPTS: Record<QueueName, number> = { fetch: 4, parse: 3, article: 2, extract: 3 };
 
 export function isQueueName(name: string): name is QueueName {
   return (QUEUES as readonly string[]).includes(name);

@@ -26,6 +26,17 @@ export interface RuntimeOptions {
   allowHosts?: readonly string[];
 }
 
+/** Fetch options for commands that fetch without a runtime (no politeness state, no robots cache). */
+export function openFetchOptions(config: Config): FetchOptions {
+  return {
+    userAgent: userAgent(config.contactUrl),
+    timeoutMs: config.fetchTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
+    allowHosts: config.allowHosts,
+  };
+}
+
 export async function openRuntime(config: Config, log: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
   const ruleSet = loadRuleSet(config.rulesFile);
   const store = await openStore(config, log);

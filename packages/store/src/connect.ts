@@ -8,6 +8,19 @@ import postgres from 'postgres';
 /** The one SQL handle every package uses, whether the database is a Postgres server or embedded PGlite. */
 export type Sql = postgres.Sql;
 
+/**
+ * Postgres `bigint` (identity ids, counts) read as JS numbers rather than strings: ids stay far below 2^53,
+ * and every type in the code says `number`.
+ */
+export const PG_TYPES: Record<string, postgres.PostgresType> = {
+  bigint: {
+    to: 20,
+    from: [20],
+    serialize: (x: number | bigint | string) => String(x),
+    parse: (x: string) => Number(x),
+  },
+};
+
 export interface Store {
   sql: Sql;
   mode: 'postgres' | 'pglite';
@@ -29,6 +42,7 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'home'>, lo
     const sql = postgres(config.databaseUrl, {
       max: 10,
       onnotice,
+      types: PG_TYPES,
       connection: { application_name: 'frameline' },
     });
     const url = new URL(config.databaseUrl);
@@ -54,6 +68,7 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'home'>, lo
       database: 'postgres',
       max: 1,
       onnotice,
+      types: PG_TYPES,
     });
     return {
       sql,

@@ -4,6 +4,8 @@ import type { Sql } from './connect.js';
 /** What the parse stage stores for one item. */
 export interface DocumentInput {
   guid: string;
+  /** 'event' for calendar events (they become timeline events), else 'item'. */
+  kind?: 'item' | 'event';
   url: string | null;
   canonicalUrl: string | null;
   title: string | null;
@@ -11,8 +13,19 @@ export interface DocumentInput {
   publishedAt: string | null;
   publishedFrom: string | null;
   updatedAt: string | null;
+  updatedFrom?: string | null;
   html: string | null;
   text: string;
+}
+
+/** Texts shorter than this are too generic ("Read more.") to call two documents the same story. */
+const MIN_TEXT_FOR_HASH = 200;
+
+/** Hash of the text alone, case and spacing folded: the same story carried by two sources. */
+export function textHash(text: string): string | null {
+  const folded = text.toLowerCase().replace(/\s+/g, ' ').trim();
+  if (folded.length < MIN_TEXT_FOR_HASH) return null;
+  return createHash('sha256').update(folded).digest('hex').slice(0, 32);
 }
 
 export interface UpsertResult {
@@ -50,6 +63,7 @@ export async function upsertDocuments(
   const rows = [...byGuid.values()].map((d) => ({
     source_id: sourceId,
     guid: d.guid,
+    kind: d.kind ?? 'item',
     url: d.url,
     canonical_url: d.canonicalUrl,
     title: d.title,
@@ -57,9 +71,11 @@ export async function upsertDocuments(
     published_at: d.publishedAt,
     published_from: d.publishedFrom,
     updated_at: d.updatedAt,
+    updated_from: d.updatedFrom ?? (d.updatedAt ? 'feed' : null),
     html: d.html,
     text: d.text,
     content_hash: contentHash(d),
+    text_hash: textHash(d.text),
     first_crawl_id: crawlId,
     changed_crawl_id: crawlId,
   }));
@@ -71,10 +87,11 @@ export async function upsertDocuments(
     const changed = await sql<{ inserted: boolean }[]>`
       insert into documents ${sql(batch)}
       on conflict (source_id, guid) do update set
-        url = excluded.url, canonical_url = excluded.canonical_url, title = excluded.title,
+        kind = excluded.kind, url = excluded.url, canonical_url = excluded.canonical_url, title = excluded.title,
         author = excluded.author, published_at = excluded.published_at, published_from = excluded.published_from,
-        updated_at = excluded.updated_at, html = excluded.html, text = excluded.text,
-        content_hash = excluded.content_hash, last_changed_at = now(), changed_crawl_id = excluded.changed_crawl_id
+        updated_at = excluded.updated_at, updated_from = excluded.updated_from, html = excluded.html,
+        text = excluded.text, content_hash = excluded.content_hash, text_hash = excluded.text_hash,
+        last_changed_at = now(), changed_crawl_id = excluded.changed_crawl_id
       where documents.content_hash <> excluded.content_hash
       returning (xmax = 0) as inserted`;
     for (const row of changed) {
@@ -85,25 +102,75 @@ export async function upsertDocuments(
   return { created, updated, unchanged: rows.length - created - updated };
 }
 
-export interface DocumentToExtract {
+/**
+ * Find documents among `ids` that carry the same story as a document of another source (same canonical URL,
+ * or the same text) and mark the later-stored one of each pair as a duplicate of the earlier, whichever of
+ * the two was just stored: pages fetched concurrently may learn their canonical URLs in either order.
+ * Duplicates lose their mentions and announcements (the original keeps them), so nothing is counted twice.
+ * Returns the ids newly marked.
+ */
+export async function markDuplicatesOf(sql: Sql, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  return sql.begin(async (tx) => {
+    const marked = await tx<{ id: number }[]>`
+      with targets as (
+        select id, source_id, canonical_url, text_hash from documents
+        where id = any(${tx.array(ids)}::bigint[]) and duplicate_of is null
+      ), pairs as (
+        select greatest(d.id, o.id) as dup, least(d.id, o.id) as original
+        from targets d join documents o
+          on o.id <> d.id and o.source_id <> d.source_id and o.duplicate_of is null
+         and ((d.canonical_url is not null and o.canonical_url = d.canonical_url)
+              or (d.text_hash is not null and o.text_hash = d.text_hash))
+      )
+      update documents set duplicate_of = p.original
+      from (select dup, min(original) as original from pairs group by dup) p
+      where documents.id = p.dup and documents.duplicate_of is null
+      returning documents.id`;
+    const markedIds = marked.map((r) => r.id);
+    if (markedIds.length > 0) {
+      await tx`delete from mentions where document_id = any(${tx.array(markedIds)}::bigint[])`;
+      await tx`delete from announcements where document_id = any(${tx.array(markedIds)}::bigint[])`;
+    }
+    return markedIds;
+  });
+}
+
+/** markDuplicatesOf for the documents of a source with these guids. */
+export async function markDuplicates(sql: Sql, sourceId: number, guids: string[]): Promise<number> {
+  const rows = await sql<{ id: number }[]>`
+    select id from documents where source_id = ${sourceId} and guid = any(${sql.array(guids)})`;
+  return (
+    await markDuplicatesOf(
+      sql,
+      rows.map((r) => r.id),
+    )
+  ).length;
+}
+
+export interface DocumentToProcess {
   id: number;
+  guid: string;
   contentHash: string;
+  /** The content hash the stored article was fetched for, if any. */
+  articleHash: string | null;
 }
 
 /**
- * Documents among `guids` of a source that need extraction with this rule set: new, changed since their last
- * extraction, or extracted by another rule set. Asking the database (rather than trusting what the upsert returned) means a
- * parse job retried after a crash still finds documents whose extraction never ran.
+ * Documents among `guids` of a source that need work with this rule set: new, changed since their last
+ * extraction, or extracted by another rule set; duplicates of another source's document excluded. Asking the
+ * database (rather than trusting what the upsert returned) means a parse job retried after a crash still
+ * finds documents whose extraction never ran.
  */
-export async function documentsToExtract(
+export async function documentsToProcess(
   sql: Sql,
   sourceId: number,
   ruleSet: string,
   guids: string[],
-): Promise<DocumentToExtract[]> {
-  return sql<DocumentToExtract[]>`
-    select id, content_hash as "contentHash" from documents
-    where source_id = ${sourceId} and guid = any(${sql.array(guids)})
+): Promise<DocumentToProcess[]> {
+  return sql<DocumentToProcess[]>`
+    select id, guid, content_hash as "contentHash", article_hash as "articleHash" from documents
+    where source_id = ${sourceId} and guid = any(${sql.array(guids)}) and duplicate_of is null
       and (extracted_hash is distinct from content_hash or extracted_rule_set is distinct from ${ruleSet})
     order by id`;
 }
@@ -111,13 +178,67 @@ export async function documentsToExtract(
 export interface StoredDocument {
   id: number;
   sourceId: number;
+  kind: 'item' | 'event';
+  url: string | null;
   title: string | null;
   text: string;
+  articleText: string | null;
   contentHash: string;
+  articleHash: string | null;
+  publishedAt: Date | null;
+  duplicateOf: number | null;
 }
 
 export async function getDocument(sql: Sql, id: number): Promise<StoredDocument | null> {
   const [row] = await sql<StoredDocument[]>`
-    select id, source_id as "sourceId", title, text, content_hash as "contentHash" from documents where id = ${id}`;
+    select id, source_id as "sourceId", kind, url, title, text, article_text as "articleText",
+           content_hash as "contentHash", article_hash as "articleHash", published_at as "publishedAt",
+           duplicate_of as "duplicateOf"
+    from documents where id = ${id}`;
   return row ?? null;
+}
+
+/** What the article stage learned from a document's linked page. */
+export interface ArticleUpdate {
+  html: string;
+  text: string;
+  canonicalUrl: string | null;
+  author: string | null;
+  published: string | null;
+  publishedFrom: string | null;
+}
+
+/**
+ * Store the linked page's article for a document, as of the content hash it was fetched for (a document that
+ * changed meanwhile is left alone). The page fills in a missing author, a missing published date (saying
+ * where it came from) and the canonical URL; it never overrides a date the feed gave. Returns false when the
+ * document changed or vanished.
+ */
+export async function storeArticle(
+  sql: Sql,
+  doc: { id: number; contentHash: string },
+  article: ArticleUpdate | { error: string },
+): Promise<boolean> {
+  const rows =
+    'error' in article
+      ? await sql`
+          update documents set article_error = ${article.error}, article_hash = content_hash,
+                               article_fetched_at = now()
+          where id = ${doc.id} and content_hash = ${doc.contentHash} returning id`
+      : await sql`
+          update documents set
+            article_html = ${article.html}, article_text = ${article.text}, article_error = null,
+            article_hash = content_hash, article_fetched_at = now(),
+            canonical_url = coalesce(${article.canonicalUrl}, canonical_url),
+            author = coalesce(author, ${article.author}),
+            published_from = case when published_at is null and ${article.published}::timestamptz is not null
+                                  then ${article.publishedFrom} else published_from end,
+            published_at = coalesce(published_at, ${article.published}::timestamptz)
+          where id = ${doc.id} and content_hash = ${doc.contentHash} returning id`;
+  return rows.length > 0;
+}
+
+/** Whether a document (by id) is, or has just been found to be, a duplicate of another source's document. */
+export async function markDuplicateById(sql: Sql, id: number): Promise<boolean> {
+  return (await markDuplicatesOf(sql, [id])).includes(id);
 }

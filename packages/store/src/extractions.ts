@@ -1,7 +1,8 @@
 import type { ExtractResult } from '@frameline/core';
 import type { Sql } from './connect.js';
 
-export type Field = 'title' | 'text';
+/** Which text of a document a mention or announcement is in: its title, its feed text, or its page's article. */
+export type Field = 'title' | 'text' | 'article';
 
 export interface EntityDef {
   id: string;
@@ -31,24 +32,26 @@ export async function registerRuleSet(
 
 /**
  * Replace a document's mentions and announcements with those of one extraction, in one transaction.
- * If the document changed after the extraction was computed (another parse stored newer content), nothing is
- * written and `false` is returned: the extraction of the newer content will follow.
+ * If the document changed after the extraction was computed (another parse stored newer content), or was
+ * found to duplicate another source's document, nothing is written and `false` is returned.
  */
 export async function replaceExtraction(
   sql: Sql,
   doc: { id: number; contentHash: string; ruleSet: string },
-  fields: Record<Field, ExtractResult>,
+  fields: readonly { field: Field; result: ExtractResult }[],
 ): Promise<boolean> {
   return sql.begin(async (tx) => {
-    const [current] = await tx<{ contentHash: string }[]>`
-      select content_hash as "contentHash" from documents where id = ${doc.id} for update`;
-    if (!current || current.contentHash !== doc.contentHash) return false;
+    // The row lock orders this against markDuplicatesOf: a document found to be a duplicate meanwhile keeps
+    // no extraction.
+    const [current] = await tx<{ contentHash: string; duplicateOf: number | null }[]>`
+      select content_hash as "contentHash", duplicate_of as "duplicateOf" from documents where id = ${doc.id} for update`;
+    if (!current || current.contentHash !== doc.contentHash || current.duplicateOf !== null) return false;
     await tx`delete from mentions where document_id = ${doc.id}`;
     await tx`delete from announcements where document_id = ${doc.id}`;
     const mentions = [];
     const announcements = [];
-    for (const field of ['title', 'text'] as const) {
-      for (const entity of fields[field].entities) {
+    for (const { field, result } of fields) {
+      for (const entity of result.entities) {
         for (const m of entity.mentions) {
           mentions.push({
             document_id: doc.id,
@@ -61,7 +64,7 @@ export async function replaceExtraction(
           });
         }
       }
-      for (const a of fields[field].announcements) {
+      for (const a of result.announcements) {
         announcements.push({
           document_id: doc.id,
           rule_set: doc.ruleSet,

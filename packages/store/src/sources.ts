@@ -8,6 +8,7 @@ export interface SourceRow {
   name: string | null;
   tags: string[];
   selectors: Record<string, string> | null;
+  articleMode: ArticleMode;
   pollIntervalS: number;
   etag: string | null;
   lastModified: string | null;
@@ -21,16 +22,22 @@ export interface SourceRow {
   pausedAt: Date | null;
 }
 
+/** When to fetch the linked page of an item: only for summary-only items, always, or never. */
+export const ARTICLE_MODES = ['auto', 'always', 'never'] as const;
+export type ArticleMode = (typeof ARTICLE_MODES)[number];
+
 export interface NewSource {
   url: string;
   kind?: SourceKind;
   name?: string | null;
   tags?: string[];
   selectors?: Record<string, string> | null;
+  articleMode?: ArticleMode;
   pollIntervalS?: number;
 }
 
-const COLUMNS = `id, url, kind, name, tags, selectors, poll_interval_s as "pollIntervalS", etag,
+const COLUMNS = `id, url, kind, name, tags, selectors, article_mode as "articleMode",
+  poll_interval_s as "pollIntervalS", etag,
   last_modified as "lastModified", next_fetch_at as "nextFetchAt", last_fetched_at as "lastFetchedAt",
   last_ok_at as "lastOkAt", error_count as "errorCount", last_error_code as "lastErrorCode",
   last_error as "lastError", last_error_at as "lastErrorAt", paused_at as "pausedAt"`;
@@ -41,9 +48,9 @@ export const PAUSE_AFTER_ERRORS = 10;
 /** Add a source; adding a URL that is already there returns the existing row with `created: false`. */
 export async function addSource(sql: Sql, s: NewSource): Promise<{ source: SourceRow; created: boolean }> {
   const inserted = await sql<SourceRow[]>`
-    insert into sources (url, kind, name, tags, selectors, poll_interval_s)
+    insert into sources (url, kind, name, tags, selectors, article_mode, poll_interval_s)
     values (${s.url}, ${s.kind ?? 'feed'}, ${s.name ?? null}, ${sql.array(s.tags ?? [])},
-            ${s.selectors ? sql.json(s.selectors) : null}, ${s.pollIntervalS ?? 3600})
+            ${s.selectors ? sql.json(s.selectors) : null}, ${s.articleMode ?? 'auto'}, ${s.pollIntervalS ?? 3600})
     on conflict (url) do nothing
     returning ${sql.unsafe(COLUMNS)}`;
   if (inserted[0]) return { source: inserted[0], created: true };
@@ -90,7 +97,7 @@ export async function dueSources(
     where paused_at is null
       ${opts.force ? sql`` : sql`and next_fetch_at <= now()`}
       ${opts.tag ? sql`and ${opts.tag} = any(tags)` : sql``}
-      ${opts.ids ? sql`and id = any(${sql.array(opts.ids)})` : sql``}
+      ${opts.ids ? sql`and id = any(${sql.array(opts.ids)}::bigint[])` : sql``}
     order by next_fetch_at, id`;
 }
 
@@ -169,5 +176,16 @@ export async function markSourceFetched(
                    or exists (select 1 from sources o where o.url = ${update.url ?? null}) then url
                  else ${update.url ?? null} end,
       updated_at = now()
+    where id = ${id}`;
+}
+
+/**
+ * Put a source's next fetch off without counting an error: its host asked every crawler to wait
+ * (Retry-After on another source of the same host), which says nothing about this source.
+ */
+export async function deferSource(sql: Sql, id: number, ms: number): Promise<void> {
+  await sql`
+    update sources set next_fetch_at = greatest(next_fetch_at, now() + make_interval(secs => ${Math.ceil(ms / 1000)})),
+                       updated_at = now()
     where id = ${id}`;
 }

@@ -63,12 +63,13 @@ export function crawlCommand(program: Command): void {
 
 function printSummary(r: CrawlResult, where: string): void {
   const ok = r.sources.filter((s) => s.ok);
-  const failed = r.sources.filter((s) => !s.ok);
+  const failed = r.sources.filter((s) => !s.ok && s.errorCode !== 'host_deferred');
   out(`crawl ${r.crawlId}: ${r.mode}, ${where}, ${(r.durationMs / 1000).toFixed(1)} s`);
   out(`sources: ${ok.length} ok, ${failed.length} failed`);
   for (const s of r.sources) {
     const label = s.name ?? s.url;
     if (s.ok) out(`  ok      ${label}: ${s.notModified ? 'not modified' : `${s.items} items`}`);
+    else if (s.errorCode === 'host_deferred') out(`  later   ${label}: ${s.error}`);
     else out(`  failed  ${label}: ${s.error ?? s.errorCode}`);
   }
   out(

@@ -1,6 +1,13 @@
 import { describeError, errorCode, PermanentError, TransientError, toError } from '@frameline/core';
 import { fetchUrl } from '@frameline/fetch';
-import { getSource, markSourceFailed, markSourceFetched, markSourceOk, recordFetch } from '@frameline/store';
+import {
+  deferSource,
+  getSource,
+  markSourceFailed,
+  markSourceFetched,
+  markSourceOk,
+  recordFetch,
+} from '@frameline/store';
 import type { Processor } from '../context.js';
 import { MAX_RETRY_DELAY_MS } from '../retry.js';
 
@@ -62,6 +69,12 @@ export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
       errorCode: code,
       error: message,
     });
+    if (code === 'host_deferred' && retryAfterMs !== null) {
+      // Not this source's fault: its host asked every crawler to wait. Come back then, with no error counted.
+      await deferSource(ctx.sql, source.id, retryAfterMs);
+      log.info({ retryAfterMs }, 'host held back; source deferred');
+      return { deferred: retryAfterMs };
+    }
     const giveUp =
       err instanceof PermanentError || attempt.isLast || (retryAfterMs ?? 0) > MAX_RETRY_DELAY_MS;
     log.info({ code, err: message, giveUp }, 'fetch failed');

@@ -1,16 +1,19 @@
-import { describeError, errorCode, PermanentError, toError } from '@frameline/core';
+import { describeError, errorCode, type Logger, PermanentError, toError } from '@frameline/core';
 import { parseFeed } from '@frameline/parse';
 import {
-  documentsToExtract,
+  documentsToProcess,
   getFetch,
   getSource,
+  markDuplicates,
   markSourceFailed,
   markSourceOk,
   recordParse,
+  type SourceRow,
+  type StoredFetch,
   upsertDocuments,
 } from '@frameline/store';
-import type { Processor } from '../context.js';
-import { toDocumentInput } from '../items.js';
+import type { Processor, StageContext } from '../context.js';
+import { toDocumentInput, wantsArticle } from '../items.js';
 
 /**
  * Parse a stored body into documents, then queue extraction for the documents that need it. Validators are
@@ -19,47 +22,69 @@ import { toDocumentInput } from '../items.js';
 export const parseStage: Processor<'parse'> = async (payload, ctx, attempt) => {
   const log = ctx.log.child({ stage: 'parse', sourceId: payload.sourceId, jobId: attempt.jobId });
   const fetched = await getFetch(ctx.sql, payload.fetchId);
-  if (!fetched?.body) return { skipped: 'fetch body no longer stored' };
+  const body = fetched?.body;
+  if (!fetched || !body) return { skipped: 'fetch body no longer stored' };
   const source = await getSource(ctx.sql, fetched.sourceId);
   if (!source) return { skipped: 'source removed' };
-  let feed: Awaited<ReturnType<typeof parseFeed>>;
   try {
-    feed = await parseFeed(fetched.body, {
-      url: fetched.url,
-      contentType: fetched.contentType,
-      ...(source.selectors ? { selectors: source.selectors as { item: string } } : {}),
-    });
+    return await parseAndStore({ ...fetched, body }, source, payload.crawlId, ctx, log);
   } catch (thrown) {
     const err = toError(thrown);
-    const message = `${source.url}: ${describeError(err)}`;
     if (!(err instanceof PermanentError) && !attempt.isLast) throw err;
+    // Giving up: the source shows why, whether the body was not a feed or storing it kept failing.
+    const message = `${source.url}: ${describeError(err)}`;
     await recordParse(ctx.sql, fetched.id, { errorCode: errorCode(err), error: message });
     await markSourceFailed(ctx.sql, source.id, { code: errorCode(err), message });
     log.info({ err: message }, 'parse failed');
     throw err instanceof PermanentError ? err : new PermanentError(errorCode(err), message, { cause: err });
   }
-  const docs = feed.items.map(toDocumentInput);
-  const result = await upsertDocuments(ctx.sql, source.id, payload.crawlId, docs);
+};
+
+async function parseAndStore(
+  fetched: StoredFetch & { body: Uint8Array },
+  source: SourceRow,
+  crawlId: string | null,
+  ctx: StageContext,
+  log: Logger,
+) {
+  const feed = await parseFeed(fetched.body, {
+    url: fetched.url,
+    contentType: fetched.contentType,
+    ...(source.selectors ? { selectors: source.selectors as { item: string } } : {}),
+  });
+  const docs = feed.items.map((item) => toDocumentInput(item, feed.format));
+  const result = await upsertDocuments(ctx.sql, source.id, crawlId, docs);
   await recordParse(ctx.sql, fetched.id, {
     total: docs.length,
     new: result.created,
     updated: result.updated,
   });
   await markSourceOk(ctx.sql, source.id, { etag: fetched.etag, lastModified: fetched.lastModified });
-  const todo = await documentsToExtract(
-    ctx.sql,
-    source.id,
-    ctx.ruleSet.version,
-    docs.map((d) => d.guid),
+  const guids = docs.map((d) => d.guid);
+  const duplicates = await markDuplicates(ctx.sql, source.id, guids);
+  const wanted = new Set(
+    feed.items.flatMap((item, i) =>
+      wantsArticle(item, feed.format, source.articleMode) ? [docs[i]?.guid] : [],
+    ),
   );
+  const todo = await documentsToProcess(ctx.sql, source.id, ctx.ruleSet.version, guids);
+  let articles = 0;
   for (const doc of todo) {
-    await ctx.enqueue('extract', {
-      documentId: doc.id,
-      contentHash: doc.contentHash,
-      ruleSet: ctx.ruleSet.version,
-      crawlId: payload.crawlId,
-    });
+    if (wanted.has(doc.guid) && doc.articleHash !== doc.contentHash) {
+      articles++;
+      await ctx.enqueue('article', { documentId: doc.id, contentHash: doc.contentHash, crawlId });
+    } else {
+      await ctx.enqueue('extract', {
+        documentId: doc.id,
+        contentHash: doc.contentHash,
+        ruleSet: ctx.ruleSet.version,
+        crawlId,
+      });
+    }
   }
-  log.debug({ items: docs.length, ...result, extract: todo.length }, 'parsed');
-  return { items: docs.length, ...result };
-};
+  log.debug(
+    { items: docs.length, ...result, duplicates, articles, extract: todo.length - articles },
+    'parsed',
+  );
+  return { items: docs.length, ...result, duplicates };
+}

@@ -1,0 +1,86 @@
+import { describeError, type ParsedFeed, PermanentError } from '@frameline/core';
+import { type FetchOptions, fetchUrl } from '@frameline/fetch';
+import { COMMON_FEED_PATHS, discoverFeeds, parseFeed } from '@frameline/parse';
+import { decodeBuffer } from 'encoding-sniffer';
+
+/** What `sources add <site-url>` found, and how. */
+export interface Discovery {
+  url: string;
+  title: string | null;
+  format: ParsedFeed['format'];
+  /** `given`: the URL is a feed; `link`: the page declares it; `path`: found at a common feed path. */
+  how: 'given' | 'link' | 'path';
+  /** Other feeds the page declared, for the user to pick instead. */
+  alternatives: string[];
+}
+
+async function tryFeed(
+  url: string,
+  opts: FetchOptions,
+): Promise<{ feed: ParsedFeed; url: string } | { html: string; url: string } | null> {
+  try {
+    const res = await fetchUrl(url, null, opts);
+    try {
+      return {
+        feed: await parseFeed(res.body, { url: res.url, contentType: res.contentType }),
+        url: res.url,
+      };
+    } catch (err) {
+      if (!(err instanceof PermanentError)) throw err;
+      return { html: decodeBuffer(Buffer.from(res.body)), url: res.url };
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Find the feed for a URL: the URL itself if it is a feed, else the first feed its page declares with
+ * `<link rel="alternate">` that parses, else the first common feed path (/feed, /rss.xml, ...) that parses.
+ */
+export async function discoverSource(url: string, opts: FetchOptions): Promise<Discovery> {
+  let first: Awaited<ReturnType<typeof tryFeed>>;
+  try {
+    const res = await fetchUrl(url, null, opts);
+    try {
+      const feed = await parseFeed(res.body, { url: res.url, contentType: res.contentType });
+      return { url: res.url, title: feed.title, format: feed.format, how: 'given', alternatives: [] };
+    } catch (err) {
+      if (!(err instanceof PermanentError)) throw err;
+      first = { html: decodeBuffer(Buffer.from(res.body)), url: res.url };
+    }
+  } catch (err) {
+    throw new Error(`cannot read ${url}: ${describeError(err)}`, { cause: err });
+  }
+  const declared = 'html' in first ? discoverFeeds(first.html, first.url) : [];
+  for (const candidate of declared) {
+    const found = await tryFeed(candidate.url, opts);
+    if (found && 'feed' in found) {
+      return {
+        url: found.url,
+        title: found.feed.title ?? candidate.title,
+        format: found.feed.format,
+        how: 'link',
+        alternatives: declared.map((d) => d.url).filter((u) => u !== candidate.url),
+      };
+    }
+  }
+  for (const path of COMMON_FEED_PATHS) {
+    const candidate = new URL(path, first.url).toString();
+    const found = await tryFeed(candidate, opts);
+    if (found && 'feed' in found) {
+      return {
+        url: found.url,
+        title: found.feed.title,
+        format: found.feed.format,
+        how: 'path',
+        alternatives: [],
+      };
+    }
+  }
+  throw new Error(
+    `${url} is a page, not a feed, and declares no feed (no <link rel="alternate">) that could be read; ` +
+      `none of ${COMMON_FEED_PATHS.length} common feed paths answered with a feed either. ` +
+      'Add the feed URL itself, or add the page with --kind html and --selector item=<css> to read it as a list.',
+  );
+}

@@ -1,0 +1,57 @@
+import { extractArticle } from '@frameline/article';
+import { describeError, PermanentError, toError } from '@frameline/core';
+import { fetchUrl } from '@frameline/fetch';
+import { getDocument, markDuplicateById, storeArticle } from '@frameline/store';
+import { decodeBuffer } from 'encoding-sniffer';
+import type { Processor } from '../context.js';
+import { canonicalizeUrl } from '../items.js';
+
+const ACCEPT_HTML = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5';
+
+/**
+ * Fetch a summary-only document's linked page and keep its main text, then queue extraction. A page that
+ * cannot be had is recorded on the document and extraction goes ahead with the feed's text: losing the
+ * article must not lose the document's mentions.
+ */
+export const articleStage: Processor<'article'> = async (payload, ctx, attempt) => {
+  const log = ctx.log.child({ stage: 'article', documentId: payload.documentId, jobId: attempt.jobId });
+  const doc = await getDocument(ctx.sql, payload.documentId);
+  if (!doc || doc.contentHash !== payload.contentHash) return { skipped: 'document changed or removed' };
+  const next = () =>
+    ctx.enqueue('extract', {
+      documentId: doc.id,
+      contentHash: doc.contentHash,
+      ruleSet: ctx.ruleSet.version,
+      crawlId: payload.crawlId,
+    });
+  if (!doc.url) return next();
+  try {
+    const res = await fetchUrl(doc.url, null, { ...ctx.fetchOptions, accept: ACCEPT_HTML });
+    const html = decodeBuffer(Buffer.from(res.body), {
+      ...(res.contentType ? { transportLayerEncodingLabel: charsetOf(res.contentType) } : {}),
+    });
+    const article = extractArticle(html, res.url);
+    await storeArticle(ctx.sql, doc, {
+      html: article.html,
+      text: article.text,
+      canonicalUrl: canonicalizeUrl(article.canonicalUrl ?? res.url),
+      author: article.byline,
+      published: article.published,
+      publishedFrom: article.publishedFrom ? `article:${article.publishedFrom}` : null,
+    });
+    if (await markDuplicateById(ctx.sql, doc.id))
+      return { skipped: 'same page as another source’s document' };
+  } catch (thrown) {
+    const err = toError(thrown);
+    if (!(err instanceof PermanentError) && !attempt.isLast) throw err;
+    const message = describeError(err);
+    log.info({ err: message }, 'article not fetched; extracting the feed text');
+    await storeArticle(ctx.sql, doc, { error: message });
+  }
+  await next();
+  return { article: true };
+};
+
+function charsetOf(contentType: string): string | undefined {
+  return /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+}
