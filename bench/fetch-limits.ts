@@ -1,6 +1,6 @@
 /**
  * How fetchUrl costs against Node's built-in fetch on loopback, and what a gzip bomb costs it.
- * Run from the repo root: npx tsx packages/fetch/bench/fetch-limits.ts
+ * Run from the repo root: npx tsx bench/fetch-limits.ts
  * Prints a Markdown section and writes it into BENCHMARKS.md between its own markers.
  */
 import { execSync } from 'node:child_process';
@@ -59,7 +59,7 @@ const section = [
   '## fetch: fetchUrl overhead and gzip-bomb cost',
   '',
   `Machine: ${nproc} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs;`,
-  '`npx tsx packages/fetch/bench/fetch-limits.ts`. Loopback fixture server, 5.8 KB text body sent gzip-compressed.',
+  '`npx tsx bench/fetch-limits.ts`. Loopback fixture server, 5.8 KB text body sent gzip-compressed.',
   '',
   '| measure | result |',
   '|---|---|',
