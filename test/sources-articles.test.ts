@@ -62,6 +62,15 @@ beforeAll(async () => {
       contentType: 'text/html; charset=utf-8',
     },
     '/conf.ics': { body: CALENDAR, contentType: 'text/calendar; charset=utf-8' },
+    '/talks': {
+      body: `<html><head><title>Summit talks</title></head><body><h1>Talks</h1>
+        <article class="talk"><h2>Scaling JAX on TPUs</h2><a href="/talks/jax">details</a>
+          <time datetime="2024-05-14T10:00:00Z">May 14</time><p>Google engineers show JAX on Cloud TPU pods.</p></article>
+        <article class="talk"><h2>vLLM in production</h2><a href="/talks/vllm">details</a>
+          <time datetime="2024-05-15T10:00:00Z">May 15</time><p>Serving Llama models with vLLM.</p></article>
+        <aside><h2>Sponsors</h2></aside></body></html>`,
+      contentType: 'text/html; charset=utf-8',
+    },
     '/site/': {
       body: '<html><head><title>Site</title><link rel="alternate" type="application/rss+xml" title="Site feed" href="/site/feed.xml"></head><body>hi</body></html>',
       contentType: 'text/html',
@@ -141,6 +150,9 @@ describe('a crawl with teaser feeds, a mirror and a calendar', () => {
       env,
     );
     expect(added.code, added.stderr).toBe(0);
+    const talks = [server.url('/talks'), '--selector', 'item=article.talk', '--selector', 'summary=p'];
+    const page = await runCli(['sources', 'add', ...talks, '--articles', 'never'], env);
+    expect(page.code, page.stderr).toBe(0);
     const result = await runCli(['crawl', '--once', '--force', '--json'], env);
     expect(result.code, result.stderr).toBe(0);
     [summary] = jsonLines<CrawlResult>(result) as [CrawlResult];
@@ -211,6 +223,21 @@ describe('a crawl with teaser feeds, a mirror and a calendar', () => {
       expect.objectContaining({ type: 'event', subject: 'neurips', version: '2024' }),
     );
     expect(rows.find((r) => r.subject === 'neurips')?.at).toMatch(/^2024-12-10/);
+  });
+
+  test('an HTML page with no feed is read with its selectors', async () => {
+    const talks = await db.sql<{ title: string; url: string; publishedAt: Date; text: string }[]>`
+      select d.title, d.url, d.published_at as "publishedAt", d.text from documents d
+      join sources s on s.id = d.source_id where s.url = ${server.url('/talks')} order by d.published_at`;
+    expect(talks.map((t) => [t.title, t.url, t.publishedAt.toISOString()])).toEqual([
+      ['Scaling JAX on TPUs', server.url('/talks/jax'), '2024-05-14T10:00:00.000Z'],
+      ['vLLM in production', server.url('/talks/vllm'), '2024-05-15T10:00:00.000Z'],
+    ]);
+    expect(talks[0]?.text).toContain('JAX on Cloud TPU pods');
+    const [source] = await db.sql<
+      { kind: string }[]
+    >`select kind from sources where url = ${server.url('/talks')}`;
+    expect(source?.kind).toBe('html');
   });
 
   test('a second crawl finds everything unchanged and fetches no page again', async () => {
