@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { crawlCommand } from './commands/crawl.js';
 import { extractCommand } from './commands/extract.js';
 import { fileCommands } from './commands/files.js';
+import { mindshareCommand } from './commands/mindshare.js';
 import { sourcesCommand } from './commands/sources.js';
 import { timelineCommand } from './commands/timeline.js';
 import { migrateCommand, workerCommand } from './commands/worker.js';
@@ -26,6 +27,7 @@ workerCommand(program);
 migrateCommand(program);
 extractCommand(program);
 timelineCommand(program);
+mindshareCommand(program);
 fileCommands(program);
 
 try {

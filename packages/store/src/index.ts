@@ -4,5 +4,6 @@ export * from './documents.js';
 export * from './extractions.js';
 export * from './fetches.js';
 export * from './migrate.js';
+export * from './mindshare.js';
 export * from './sources.js';
 export * from './timeline.js';

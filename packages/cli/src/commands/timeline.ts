@@ -3,7 +3,7 @@ import { queryTimeline, resolveEntity } from '@frameline/store';
 import type { Command } from 'commander';
 import { out, parseIntOption, UsageError, withRuntime } from '../run.js';
 
-function parseDate(flag: string): (value: string) => Date {
+export function parseDate(flag: string): (value: string) => Date {
   return (value) => {
     const d = new Date(
       /^\d{4}(-\d{2}){0,2}$/.test(value)
