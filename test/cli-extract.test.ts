@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { jsonLines, runCli } from './helpers/cli.js';
 
@@ -70,4 +73,38 @@ test('extract names a missing file and exits non-zero', async () => {
   const result = await runCli(['extract', 'no/such/file.txt'], {});
   expect(result.code).toBe(2);
   expect(result.stderr).toContain('no/such/file.txt');
+});
+
+test('rules check names the line of each error, and passes the bundled rules', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'frameline-rules-'));
+  try {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(
+      file,
+      [
+        'entities:',
+        '  - id: pytorch',
+        '    name: PyTorch',
+        '    kind: framework',
+        '  - id: pytorch',
+        '    name: PyTorch again',
+        '    kind: framework',
+        '  - id: widget',
+        '    name: Widget',
+        '    kind: gadget',
+        'announcements: []',
+        '',
+      ].join('\n'),
+    );
+    const bad = await runCli(['rules', 'check', file], {});
+    expect(bad.code).toBe(1);
+    // The duplicate id is on line 5, the unknown kind on line 10.
+    expect(bad.stdout).toMatch(new RegExp(`${file}:5:\\d+: .*pytorch`));
+    expect(bad.stdout).toMatch(new RegExp(`${file}:10:\\d+: .*gadget`));
+    const good = await runCli(['rules', 'check'], {});
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/default\.yaml: ok/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
