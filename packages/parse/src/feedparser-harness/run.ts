@@ -4,11 +4,11 @@ import { toError } from '@frameline/core';
 import { decodeBody } from '../decode.js';
 import { parseFeedSync } from '../parse-feed.js';
 import { corporaDir } from '../shared-corpora.js';
-import { parsePy } from './py-expr.js';
+import { type PyNode, parsePy } from './py-expr.js';
 import { holds, notApplicableReason, type OurResult } from './translate.js';
 
 /** One line of feedparser's EXPECTATIONS-index.jsonl. */
-interface IndexEntry {
+export interface IndexEntry {
   path: string;
   suite: string;
   group: string;
@@ -48,9 +48,14 @@ function header(headers: Record<string, string> | null, name: string): string | 
   return null;
 }
 
+/** The Content-Type a feedparser test file was served with (its `Header:` lines, else the test server's). */
+export function servedContentType(entry: IndexEntry): string | null {
+  return header(entry.headers, 'content-type') ?? (entry.http ? 'application/xml' : null);
+}
+
 /** What our parser yields for one feedparser test file, served with its `Header:` lines. */
 export function runOurs(entry: IndexEntry, bytes: Uint8Array): OurResult {
-  const contentType = header(entry.headers, 'content-type') ?? (entry.http ? 'application/xml' : null);
+  const contentType = servedContentType(entry);
   const docUrl = entry.http ? TEST_SERVER + entry.path : null;
   const location = header(entry.headers, 'content-location');
   // feedparser ignores a Content-Location that is not an http(s) URL (e.g. `javascript:`).
@@ -65,51 +70,74 @@ export function runOurs(entry: IndexEntry, bytes: Uint8Array): OurResult {
   }
 }
 
-/** Runs feedparser's wellformed, illformed and encoding cases through our parser and the Expect translator. */
-export function runFeedparserSuite(): SuiteSummary {
+/** A case with its translated expression, or the reason it does not apply, decided before anything runs. */
+export interface PlannedCase {
+  entry: IndexEntry;
+  /** The file's bytes, for applicable cases. */
+  bytes: Uint8Array | null;
+  tree: PyNode | null;
+  reason: string | null;
+}
+
+/** Reads feedparser's wellformed, illformed and encoding cases and decides, from each expression, if it applies. */
+export function planFeedparserSuite(): PlannedCase[] {
   const root = join(corporaDir(), 'feedparser');
   const lines = readFileSync(join(root, 'EXPECTATIONS-index.jsonl'), 'utf8').split('\n').filter(Boolean);
   const entries = lines
     .map((l) => JSON.parse(l) as IndexEntry)
     .filter((e) => (SUITES as readonly string[]).includes(e.suite));
-  const cases: CaseResult[] = [];
-  for (const entry of entries) {
-    const base = { path: entry.path, group: entry.group, expect: entry.expect };
-    if (entry.group === 'wellformed/sanitize') {
-      cases.push({ ...base, status: 'n/a', reason: 'HTML sanitisation (we keep the raw HTML)' });
-      continue;
-    }
-    let tree: ReturnType<typeof parsePy>;
+  return entries.map((entry): PlannedCase => {
+    const none = { entry, bytes: null, tree: null };
+    if (entry.group === 'wellformed/sanitize')
+      return { ...none, reason: 'HTML sanitisation (we keep the raw HTML)' };
+    let tree: PyNode;
     try {
       // The index's extractor sometimes ran past the comment's end; the expression stops there.
       tree = parsePy(entry.expect.split('\n-->')[0] ?? entry.expect);
     } catch (err) {
-      cases.push({
-        ...base,
-        status: 'n/a',
-        reason: `untranslatable expression (${toError(err).message.slice(0, 40)})`,
-      });
-      continue;
+      return { ...none, reason: `untranslatable expression (${toError(err).message.slice(0, 40)})` };
     }
     const reason = notApplicableReason(tree);
-    if (reason) {
-      cases.push({ ...base, status: 'n/a', reason });
-      continue;
-    }
-    const ours = runOurs(entry, readFileSync(join(root, entry.path)));
-    let pass: boolean;
-    try {
-      pass = holds(tree, ours);
-    } catch (err) {
-      pass = false;
-      ours.error ??= toError(err);
-    }
-    cases.push({
-      ...base,
-      status: pass ? 'pass' : 'fail',
-      ...(pass ? {} : { detail: ours.error ? ours.error.message : JSON.stringify(ours.feed).slice(0, 400) }),
-    });
+    if (reason) return { ...none, reason };
+    return { entry, bytes: readFileSync(join(root, entry.path)), tree, reason: null };
+  });
+}
+
+/** The result row of a case that does not apply. */
+export function notApplicableCase(planned: PlannedCase): CaseResult {
+  const { entry } = planned;
+  return {
+    path: entry.path,
+    group: entry.group,
+    expect: entry.expect,
+    status: 'n/a',
+    reason: planned.reason ?? 'not applicable',
+  };
+}
+
+/** Evaluates one applicable case against a parser's result (an evaluation error counts as a failure). */
+export function judgeCase(planned: PlannedCase, result: OurResult): CaseResult {
+  const { entry, tree } = planned;
+  const base = { path: entry.path, group: entry.group, expect: entry.expect };
+  if (!tree) return notApplicableCase(planned);
+  let pass: boolean;
+  try {
+    pass = holds(tree, result);
+  } catch (err) {
+    pass = false;
+    result.error ??= toError(err);
   }
+  return {
+    ...base,
+    status: pass ? 'pass' : 'fail',
+    ...(pass
+      ? {}
+      : { detail: result.error ? result.error.message : JSON.stringify(result.feed).slice(0, 400) }),
+  };
+}
+
+/** Counts passes, reasons for not applying and failing groups over a run's cases. */
+export function summarise(cases: CaseResult[]): SuiteSummary {
   const applicable = cases.filter((c) => c.status !== 'n/a');
   const passed = applicable.filter((c) => c.status === 'pass').length;
   const notApplicable: Record<string, number> = {};
@@ -127,4 +155,11 @@ export function runFeedparserSuite(): SuiteSummary {
     failingGroups,
     cases,
   };
+}
+
+/** Runs feedparser's wellformed, illformed and encoding cases through our parser and the Expect translator. */
+export function runFeedparserSuite(planned: PlannedCase[] = planFeedparserSuite()): SuiteSummary {
+  return summarise(
+    planned.map((p) => (p.tree && p.bytes ? judgeCase(p, runOurs(p.entry, p.bytes)) : notApplicableCase(p))),
+  );
 }

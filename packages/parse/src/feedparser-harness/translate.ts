@@ -140,7 +140,7 @@ function mapEntryPath(n: number, steps: Step[]): Getter | string {
 }
 
 /** The chain of literal subscripts/attributes under a root name, e.g. entries[0]['title'] → entries, [0, 'title']. */
-function chainOf(node: PyNode): { root: string; steps: Step[] } | null {
+export function chainOf(node: PyNode): { root: string; steps: Step[] } | null {
   const steps: Step[] = [];
   let current = node;
   for (;;) {
