@@ -1,10 +1,11 @@
 /**
- * The tagger's development gold set: reading the references in `items.jsonl`, loading the texts they point
- * at from `<repoRoot>/../shared/corpora`, validating the annotations and scoring a rule set against them.
- * The definitions implemented here are the ones written in GUIDELINES.md; change both together.
+ * The tagger's gold sets: the development set `items.jsonl` and the held-out set `heldout.jsonl` (same
+ * format, same guidelines, items nobody tunes the rules on). Reading the references, loading the texts they
+ * point at from `<repoRoot>/../shared/corpora`, validating the annotations and scoring a rule set against
+ * them. The definitions implemented here are the ones written in GUIDELINES.md; change both together.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ANNOUNCEMENT_TYPES,
@@ -18,6 +19,17 @@ import { htmlToText, type RuleSet, tag } from '@frameline/tag';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const GOLD_ITEMS_PATH = fileURLToPath(new URL('./items.jsonl', import.meta.url));
+export const HELDOUT_ITEMS_PATH = fileURLToPath(new URL('./heldout.jsonl', import.meta.url));
+
+/**
+ * The gold sets by name: `dev` is tuned against; `heldout` measures how the tagger does on texts nobody
+ * tuned it on, so look at its totals, not at its items, while writing rules.
+ */
+export const GOLD_SETS = {
+  dev: { path: GOLD_ITEMS_PATH, label: 'development' },
+  heldout: { path: HELDOUT_ITEMS_PATH, label: 'held-out' },
+} as const;
+export type GoldSetName = keyof typeof GOLD_SETS;
 
 /** One announcement as annotated by hand. `subject` and `objects` are entity ids. */
 export interface GoldAnnouncement {
@@ -51,6 +63,8 @@ export interface GoldItem {
   missingEntities: MissingEntity[];
   /** Set by `readGold`: the 1-based line of the record in the file. */
   line: number;
+  /** Set by `readGold`: the name of the file the record comes from (`items.jsonl`, `heldout.jsonl`). */
+  file: string;
 }
 
 /** A gold record with the title and text the tagger sees. */
@@ -74,8 +88,9 @@ const VERSION_OR_NULL = (v: unknown): v is string | null => v === null || (typeo
 const isStringArray = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((s) => typeof s === 'string');
 
-/** Read and shape-check `items.jsonl`; throws naming the line of the first malformed record. */
+/** Read and shape-check a gold file (default `items.jsonl`); throws naming the line of the first malformed record. */
 export function readGold(path: string = GOLD_ITEMS_PATH): GoldItem[] {
+  const file = basename(path);
   const items: GoldItem[] = [];
   for (const [i, raw] of readFileSync(path, 'utf8').split('\n').entries()) {
     const line = i + 1;
@@ -130,6 +145,7 @@ export function readGold(path: string = GOLD_ITEMS_PATH): GoldItem[] {
       announcements,
       missingEntities,
       line,
+      file,
     });
   }
   return items;
@@ -147,7 +163,7 @@ export async function loadGoldTexts(items: GoldItem[]): Promise<LoadedItem[]> {
   const problems: string[] = [];
   const loaded: LoadedItem[] = [];
   for (const item of items) {
-    const where = `items.jsonl:${item.line} (${item.corpus} #${item.index})`;
+    const where = `${item.file}:${item.line} (${item.corpus} #${item.index})`;
     let feed = feeds.get(item.corpus);
     if (feed === undefined) {
       const path = join(corpora, item.corpus);
@@ -178,7 +194,8 @@ export async function loadGoldTexts(items: GoldItem[]): Promise<LoadedItem[]> {
 /**
  * Problems in the annotations themselves: ids that are neither in the rule set nor declared missing,
  * missing entities declared inconsistently, announcement arguments that are not among the item's
- * entities, duplicates, over-long notes. Empty when the gold set is consistent.
+ * entities, duplicates, over-long notes. Empty when the gold set is consistent. Pass several sets at once
+ * to check them against each other too: an item in two sets, a missing entity declared differently.
  */
 export function validateGold(items: GoldItem[], ruleSet: RuleSet): string[] {
   const known = new Set(ruleSet.entities.map((e) => e.id));
@@ -186,7 +203,7 @@ export function validateGold(items: GoldItem[], ruleSet: RuleSet): string[] {
   const seen = new Set<string>();
   const missingById = new Map<string, MissingEntity>();
   for (const item of items) {
-    const at = `items.jsonl:${item.line}`;
+    const at = `${item.file}:${item.line}`;
     const key = `${item.corpus}#${item.index}`;
     if (seen.has(key)) problems.push(`${at}: ${key} is referenced twice`);
     seen.add(key);

@@ -1,20 +1,25 @@
 /**
- * Score a rule set against the development gold set and write the `gold` section of BENCHMARKS.md.
+ * Score a rule set against the gold sets and write the `gold` section of BENCHMARKS.md, which shows the
+ * development set and the held-out set side by side (same rules, same run).
  *
- *   npx tsx test/gold/score.ts [--rules file] [--verbose] [--no-write]
+ *   npx tsx test/gold/score.ts [--set dev|heldout] [--rules file] [--verbose] [--no-write]
  *
+ * --set       the set that --verbose lists errors for (default dev = items.jsonl; heldout = heldout.jsonl).
+ *             Both sets are always scored for the summary tables.
  * --rules     rules file to score (default: the bundled packages/tag/rules/default.yaml)
  * --verbose   list each item's false positives and false negatives (entities and announcements)
  * --no-write  print only; leave BENCHMARKS.md alone
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultRulesPath, loadRuleSet } from '@frameline/tag';
 import {
   type Claim,
+  GOLD_SETS,
   type GoldScore,
+  type GoldSetName,
   loadGoldTexts,
   nowKnown,
   type Prf,
@@ -24,9 +29,18 @@ import {
   validateGold,
 } from './lib.js';
 
+/** One gold set scored in this run. */
+interface ScoredSet {
+  name: GoldSetName;
+  label: string;
+  file: string;
+  score: GoldScore;
+  corpora: Map<string, number>;
+}
+
 const f3 = (x: number) => x.toFixed(3);
-const row = (name: string, p: Prf) =>
-  `| ${name} | ${f3(p.precision)} | ${f3(p.recall)} | **${f3(p.f1)}** | ${p.tp} | ${p.fp} | ${p.fn} |`;
+const prfCells = (p: Prf) =>
+  `${f3(p.precision)} | ${f3(p.recall)} | **${f3(p.f1)}** | ${p.tp} | ${p.fp} | ${p.fn}`;
 
 function describeClaim(c: Claim): string {
   const objects = c.objects.length > 0 ? ` → [${c.objects.join(', ')}]` : '';
@@ -38,7 +52,7 @@ function describeClaim(c: Claim): string {
 function verboseReport(score: GoldScore): string {
   const out: string[] = [];
   for (const e of score.errors) {
-    out.push(`\n${e.item.corpus} #${e.item.index} (items.jsonl:${e.item.line}) ${e.item.title}`);
+    out.push(`\n${e.item.corpus} #${e.item.index} (${e.item.file}:${e.item.line}) ${e.item.title}`);
     if (e.entityFn.length) out.push(`  entity FN: ${e.entityFn.join(', ')}`);
     if (e.entityFp.length) out.push(`  entity FP: ${e.entityFp.join(', ')}`);
     for (const c of e.announcementFn) out.push(`  announcement FN: ${describeClaim(c)}`);
@@ -58,34 +72,49 @@ function verboseReport(score: GoldScore): string {
   return out.join('\n');
 }
 
+/** A table with one row per key (announcement type or entity kind) and P/R/F1/TP/FP/FN per set. */
+function perKeyTable(heading: string, sets: ScoredSet[], pick: (s: GoldScore) => Map<string, Prf>): string[] {
+  const keys = [...new Set(sets.flatMap((s) => [...pick(s.score).keys()]))].sort();
+  const empty: Prf = { tp: 0, fp: 0, fn: 0, precision: 1, recall: 1, f1: 1 };
+  const cols = sets.map((s) => `${s.label} P | R | F1 | TP | FP | FN`).join(' | ');
+  return [
+    `| ${heading} | ${cols} |`,
+    `|---|${sets.map(() => '---|---|---|---|---|---|').join('')}`,
+    ...keys.map((k) => `| ${k} | ${sets.map((s) => prfCells(pick(s.score).get(k) ?? empty)).join(' | ')} |`),
+  ];
+}
+
 /** The Markdown section written into BENCHMARKS.md. */
-function section(score: GoldScore, rulesLabel: string, corpora: Map<string, number>): string {
+function section(sets: ScoredSet[], rulesLabel: string): string {
   const date = new Date().toISOString().slice(0, 10);
+  const described = sets.map((s) => `${s.label} \`test/gold/${s.file}\` (${s.score.items} items)`).join(', ');
   const lines = [
-    '## gold: tagger against the development gold set',
+    '## gold: tagger against the gold sets (development and held-out)',
     '',
-    `${score.items} hand-annotated real feed items (\`test/gold/items.jsonl\`, guidelines in`,
-    '`test/gold/GUIDELINES.md`), tagged title and text separately with `tag()` and scored at document level.',
-    'Entities: (item, entity id) pairs. Announcements: per item, title and text predictions merged, exact',
-    'duplicates dropped, maximum one-to-one matching on type + involved entities (+ version when annotated).',
+    'Hand-annotated real feed items, referenced (not copied), annotated under `test/gold/GUIDELINES.md`:',
+    `${described}.`,
+    'The rules are tuned on the development set; the held-out set (other feeds and',
+    'items, never tuned on) measures how the tagger generalises. Title and text are tagged separately with `tag()`',
+    'and scored at document level. Entities: (item, entity id) pairs. Announcements: per item, title and text',
+    'predictions merged, exact duplicates dropped, maximum one-to-one matching on type + involved entities',
+    '(+ version when annotated).',
     '',
     `Rules: \`${rulesLabel}\`. Machine: ${availableParallelism()} cores, Node ${process.version}, ${date}.`,
-    'Reproduce: `npx tsx test/gold/score.ts --verbose`. Targets (issue 4): entity F1 ≥ 0.95, announcement F1 ≥ 0.85.',
+    'Reproduce: `npx tsx test/gold/score.ts --verbose [--set heldout]`. Targets (issue 4): entity F1 ≥ 0.95,',
+    'announcement F1 ≥ 0.85.',
     '',
-    '| | precision | recall | F1 | TP | FP | FN |',
-    '|---|---|---|---|---|---|---|',
-    row('entities', score.entities),
-    row('announcements', score.announcements),
+    '| | set | precision | recall | F1 | TP | FP | FN |',
+    '|---|---|---|---|---|---|---|---|',
+    ...sets.map((s) => `| entities | ${s.label} | ${prfCells(s.score.entities)} |`),
+    ...sets.map((s) => `| announcements | ${s.label} | ${prfCells(s.score.announcements)} |`),
     '',
-    '| announcement type | precision | recall | F1 | TP | FP | FN |',
-    '|---|---|---|---|---|---|---|',
-    ...[...score.byType].sort((a, b) => a[0].localeCompare(b[0])).map(([t, p]) => row(t, p)),
+    ...perKeyTable('announcement type', sets, (s) => s.byType),
     '',
-    '| entity kind | precision | recall | F1 | TP | FP | FN |',
-    '|---|---|---|---|---|---|---|',
-    ...[...score.byKind].sort((a, b) => a[0].localeCompare(b[0])).map(([k, p]) => row(k, p)),
+    ...perKeyTable('entity kind', sets, (s) => s.byKind),
     '',
-    `Items per corpus: ${[...corpora].map(([c, n]) => `${c} ${n}`).join(', ')}.`,
+    ...sets.map(
+      (s) => `Items per corpus (${s.label}): ${[...s.corpora].map(([c, n]) => `${c} ${n}`).join(', ')}.`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -106,37 +135,63 @@ function writeSection(markdown: string): string {
   return path;
 }
 
+function isSetName(name: string): name is GoldSetName {
+  return name in GOLD_SETS;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
+      set: { type: 'string', default: 'dev' },
       rules: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
     },
   });
+  const selected = values.set;
+  if (!isSetName(selected)) {
+    process.stderr.write(`--set must be one of ${Object.keys(GOLD_SETS).join(', ')}, not "${selected}"\n`);
+    process.exitCode = 2;
+    return;
+  }
   const rulesPath = values.rules ? resolve(values.rules) : defaultRulesPath();
   const ruleSet = loadRuleSet(rulesPath);
-  const gold = readGold();
-  const problems = validateGold(gold, loadRuleSet(defaultRulesPath()));
+  // Every set is validated together, so an item referenced by both sets or a missing entity declared
+  // differently in each is reported too.
+  const names = (Object.keys(GOLD_SETS) as GoldSetName[]).filter(
+    (name) => name === selected || existsSync(GOLD_SETS[name].path),
+  );
+  const golds = names.map((name) => ({ name, gold: readGold(GOLD_SETS[name].path) }));
+  const problems = validateGold(
+    golds.flatMap((g) => g.gold),
+    loadRuleSet(defaultRulesPath()),
+  );
   if (problems.length > 0) {
     process.stderr.write(
-      `gold set has ${problems.length} annotation problems:\n  ${problems.join('\n  ')}\n`,
+      `gold sets have ${problems.length} annotation problems:\n  ${problems.join('\n  ')}\n`,
     );
     process.exitCode = 1;
     return;
   }
-  const gained = nowKnown(gold, ruleSet);
-  if (gained.length > 0)
-    process.stdout.write(`declared missing in the gold set but now in the rules: ${gained.join(', ')}\n\n`);
-  const items = await loadGoldTexts(gold);
-  const score = scoreGold(items, ruleSet);
-  const corpora = new Map<string, number>();
-  for (const item of items) {
-    const folder = item.corpus.split('/')[0] as string;
-    corpora.set(folder, (corpora.get(folder) ?? 0) + 1);
+  const sets: ScoredSet[] = [];
+  for (const { name, gold } of golds) {
+    const gained = nowKnown(gold, ruleSet);
+    if (gained.length > 0)
+      process.stdout.write(
+        `${GOLD_SETS[name].label} set: declared missing but now in the rules: ${gained.join(', ')}\n\n`,
+      );
+    const items = await loadGoldTexts(gold);
+    const corpora = new Map<string, number>();
+    for (const item of items) {
+      const folder = item.corpus.split('/')[0] as string;
+      corpora.set(folder, (corpora.get(folder) ?? 0) + 1);
+    }
+    const { label, path } = GOLD_SETS[name];
+    sets.push({ name, label, file: basename(path), score: scoreGold(items, ruleSet), corpora });
   }
-  const markdown = section(score, relative(REPO_ROOT, rulesPath), corpora);
-  if (values.verbose) process.stdout.write(`${verboseReport(score)}\n\n`);
+  const markdown = section(sets, relative(REPO_ROOT, rulesPath));
+  const chosen = sets.find((s) => s.name === selected);
+  if (values.verbose && chosen) process.stdout.write(`${verboseReport(chosen.score)}\n\n`);
   process.stdout.write(`${markdown}\n`);
   if (!values['no-write']) process.stdout.write(`\nwrote the gold section of ${writeSection(markdown)}\n`);
 }

@@ -2,7 +2,7 @@
  * Print what an annotator must read: the title and text the tagger sees for feed items.
  *
  *   npx tsx test/gold/show.ts <corpus path> <index>[,<index>...] [maxChars]   items of one feed
- *   npx tsx test/gold/show.ts --gold                                       every item of items.jsonl
+ *   npx tsx test/gold/show.ts --gold [dev|heldout]                         every item of a gold set (default dev)
  *
  * Corpus paths are relative to ../shared/corpora (e.g. Olshansk-rss-feeds/feeds/feed_meta_ai.xml).
  */
@@ -10,19 +10,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFeed } from '@frameline/parse';
 import { htmlToText } from '@frameline/tag';
-import { loadGoldTexts, readGold, sharedDir } from './lib.js';
+import { GOLD_SETS, loadGoldTexts, readGold, sharedDir } from './lib.js';
 
 async function main(): Promise<void> {
   const [first, second, third] = process.argv.slice(2);
   if (first === '--gold') {
-    for (const item of await loadGoldTexts(readGold())) {
-      process.stdout.write(`\n=== line ${item.line}: ${item.corpus} #${item.index}\nTITLE: ${item.title}\n`);
+    const set = second ?? 'dev';
+    if (set !== 'dev' && set !== 'heldout') {
+      process.stderr.write(`--gold takes dev or heldout, not "${set}"\n`);
+      process.exitCode = 2;
+      return;
+    }
+    for (const item of await loadGoldTexts(readGold(GOLD_SETS[set].path))) {
+      process.stdout.write(
+        `\n=== ${item.file}:${item.line}: ${item.corpus} #${item.index}\nTITLE: ${item.title}\n`,
+      );
       process.stdout.write(`TEXT (${item.text.length}): ${item.text}\n`);
     }
     return;
   }
   if (!first || !second) {
-    process.stderr.write('usage: show.ts <corpus path> <index>[,<index>...] [maxChars] | --gold\n');
+    process.stderr.write(
+      'usage: show.ts <corpus path> <index>[,<index>...] [maxChars] | --gold [dev|heldout]\n',
+    );
     process.exitCode = 2;
     return;
   }

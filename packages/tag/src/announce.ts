@@ -1,24 +1,14 @@
-import type { AnnouncementType, ExtractedAnnouncement, ReleaseStage } from '@frameline/core';
+import type { AnnouncementType, EntityKind, ExtractedAnnouncement, ReleaseStage } from '@frameline/core';
 import type { CueHit } from './entities.js';
 import type { CompiledRule, CompiledTables, EntityInfo } from './rule-set.js';
+import {
+  availableElsewhere,
+  partOfLongerName,
+  releaseAsNoun,
+  type SentenceMention,
+  type SentenceView,
+} from './trigger-checks.js';
 import { stageInSentence, versionAfter, versionInSentence } from './versions.js';
-
-/** A confirmed mention inside the sentence being read. */
-export interface SentenceMention {
-  start: number;
-  end: number;
-  entity: number;
-}
-
-/** What one sentence offers the announcement rules. */
-export interface SentenceView {
-  text: string;
-  start: number;
-  end: number;
-  mentions: SentenceMention[];
-  /** Cue hits in the sentence that do not overlap a mention, ordered by start. */
-  cues: CueHit[];
-}
 
 // Text allowed between the names of a list: "AMD, Intel and Graphcore", "PyTorch 1.0 and TensorFlow 2.0".
 const LIST_GAP = /^(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?\s*(?:,|,?\s*(?:and|or|&|as well as)|\/)\s*$/iu;
@@ -27,7 +17,9 @@ const LIST_GAP = /^(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?\s*(?:,|,?\s*(?:and|or|&
 const ADJACENT_GAP =
   /^(?:[ \u00a0]*(?:['\u2019]s)?(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?[ \u00a0-]*(?:(?:with|between|among|of|for|to|on|in|and|its|their) ){0,2}(?:the |a |an )?)$/iu;
 // "Cohere and Bell partner": a party the rules do not know, joined to the named one.
-const UNKNOWN_PARTY_GAP = /^\s+(?:and|&)\s+\p{Lu}[\p{L}\p{N}.&'-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'-]*){0,3}\s+$/u;
+// "Partnership with Saudi Arabia and HUMAIN": the same, the unknown party first.
+const UNKNOWN_PARTY_GAP =
+  /^\s+(?:(?:with|between)\s+(?:the\s+)?\p{Lu}[\p{L}\p{N}.&'-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'-]*){0,3}\s+(?:and|&)|(?:and|&)\s+\p{Lu}[\p{L}\p{N}.&'-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'-]*){0,3})\s+$/u;
 // The first version number inside a name's own text: "Llama 3.1", "GPT-4o", "DINOv2", "Qwen2.5",
 // "Llama 4 Scout"; never a size ("Mistral 7B", "Mixtral 8x7B").
 const VERSION_IN_NAME = /(?:(?<=[ -])v?|(?<=\p{L})v?)(\d+(?:\.\d+)*[a-z]?)(?![\p{L}\p{N}])/u;
@@ -37,35 +29,12 @@ const NEGATION_WINDOW = 14;
 /** Farthest a subject may be from its trigger, in UTF-16 units (objects may be anywhere in the sentence). */
 const MAX_GAP = 80;
 
-// Capitalised words that may follow a name in a headline without being part of it.
-const TITLE_WORDS = new Set(
-  (
-    'a an the and or for with on in to of at by from as via into is are was were be been now new now-available ' +
-    'available release released releases launch launches launched update updates beta preview alpha ga rc ' +
-    'support supports adds gets goes brings arrives arrive comes lands hits debuts expands turns makes ' +
-    'model models api apis sdk app apps open source open-source version edition family series ' +
-    'can will has have just also today this that it its our your their we you'
-  ).split(' '),
-);
-
-/**
- * Whether a mention is the start of a longer proper name the rules do not know ("Pinecone Nexus",
- * "Grok Build", "Weaviate Shared Cloud"): then a release or deprecation is about that other thing. A version
- * right after the name ("Qwen 3.8 Max") keeps it the family's.
- */
-function partOfLongerName(view: SentenceView, m: SentenceMention): boolean {
-  const next = /^[ \u00a0]([\p{Lu}][\p{L}\p{N}+#.'’-]*|[\p{L}]*[+#]+)/u.exec(
-    view.text.slice(m.end, Math.min(view.end, m.end + 40)),
-  );
-  if (next === null) return /^[+#]/.test(view.text.slice(m.end, m.end + 1));
-  const word = (next[1] as string).replace(/['’]s$/, '');
-  return !TITLE_WORDS.has(word.toLowerCase());
-}
-
 interface Slot {
   subjects: SentenceMention[];
   /** Entity indices of the objects. */
   objectIds: number[];
+  /** The product an owner announces for ("AWS ... in SageMaker"): an object that still may announce. */
+  promoted: number;
 }
 
 /** Announcements found in one sentence, by rule order; one per (type, subject). */
@@ -82,8 +51,10 @@ export function announceSentence(
   // A trigger span that made announcements is not reused by a later rule ("now available in Windsurf" is
   // support, so its "now available" is not also a release).
   const consumed: CueHit[] = [];
-  // Entities already part of an announcement in this sentence (for rules with fresh_subject).
-  const involved = new Set<number>();
+  // Entities already objects of an announcement in this sentence (for rules with fresh_subject): "AWS
+  // announced PyTorch support" is not also a PyTorch release, but "Google announces Genkit with Ollama
+  // support" is still Genkit's release.
+  const involved: number[] = [];
   const evidence = { start: view.start, end: view.end, text: view.text.slice(view.start, view.end) };
   tables.rules.forEach((rule, r) => {
     if (rule.bare) {
@@ -97,7 +68,9 @@ export function announceSentence(
     for (const hit of view.cues) {
       if (!tables.cues[hit.cue]?.rules.includes(r)) continue;
       if (negated(view, tables, hit)) continue;
-      if (consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;
+      if (!rule.overlaps && consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;
+      if (!rule.overlaps && rule.type === 'release' && availableElsewhere(view, hit)) continue;
+      if (rule.type === 'release' && releaseAsNoun(view, hit)) continue;
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
       const type: AnnouncementType =
@@ -127,8 +100,8 @@ export function announceSentence(
       if (made.length > 0) {
         out.push(...made);
         consumed.push(hit);
-        for (const m of slot.subjects) involved.add(m.entity);
-        for (const o of slot.objectIds) involved.add(o);
+        // Being announced about (an object) is what fresh_subject guards; announcing is not.
+        for (const o of slot.objectIds) if (o !== slot.promoted && !involved.includes(o)) involved.push(o);
         return;
       }
     }
@@ -139,6 +112,8 @@ export function announceSentence(
 // What may stand beside a bare "name version" sentence: punctuation, a stage, "release", "is out".
 const BARE_REST =
   /^[\s\p{P}]*(?:(?:alpha|beta|preview|rc\d*|ga|release|released|release notes|is out|is here|is now available|now available|changelog)[\s\p{P}]*)*$/iu;
+// "DINOv3: Self-supervised learning at scale": a versioned name opening a title, then its tagline.
+const BARE_TAGLINE = /^[ \u00a0]*(?::|[ \u00a0][\u2013\u2014-])[ \u00a0]+\p{L}/u;
 
 /** A sentence that is only a name and its version ("GPT-4", "Weaviate 1.38 Release"), as a rule's type. */
 function bareAnnouncement(
@@ -160,7 +135,7 @@ function bareAnnouncement(
   if (at >= 0 && /^[ \u00a0-]?(?:version |v)?$/i.test(rest.slice(0, at)))
     rest = rest.slice(at + version.length);
   else if (!view.text.slice(m.start, m.end).endsWith(version)) return null;
-  if (!BARE_REST.test(rest)) return null;
+  if (!BARE_REST.test(rest) && !BARE_TAGLINE.test(rest)) return null;
   return { type: rule.type, subject: info.id, objects: [], version, stage, rule: rule.name };
 }
 
@@ -192,25 +167,27 @@ function fill(
   entities: readonly EntityInfo[],
   rule: CompiledRule,
   hit: CueHit,
-  used: ReadonlySet<number> | null,
+  used: readonly number[] | null,
 ): Slot | null {
-  const kindOf = (m: SentenceMention) => (entities[m.entity] as EntityInfo).kind;
   const objectsFirst = rule.objectsSide === 'right-before' || rule.objectsSide === 'right-after';
   let objectMentions: SentenceMention[] = [];
   if (objectsFirst) {
-    objectMentions = pick(view, hit, rule.objectsSide, (m) => rule.objects.has(kindOf(m)), true);
+    objectMentions = pick(view, hit, rule.objectsSide, (m) => rule.objects.has(kindOf(entities, m)), true);
     if (objectMentions.length === 0 && rule.needsObjects) return null;
   }
-  const taken = new Set(objectMentions.map((m) => m.entity));
-  for (const e of used ?? []) taken.add(e);
+  const taken = objectMentions.map((m) => m.entity);
+  if (used !== null) taken.push(...used);
   let subjects = pick(
     view,
     hit,
     rule.subjectSide,
     (m) =>
-      rule.subject.has(kindOf(m)) &&
-      !taken.has(m.entity) &&
-      !((rule.type === 'release' || rule.type === 'deprecation') && partOfLongerName(view, m)),
+      rule.subject.has(kindOf(entities, m)) &&
+      !taken.includes(m.entity) &&
+      !(
+        (rule.type === 'release' || rule.type === 'deprecation') &&
+        partOfLongerName(view, m, kindOf(entities, m), rule.type)
+      ),
     false,
   );
   // "Partnership between Google and Anthropic": the parties are all on one side; the first is the subject.
@@ -220,6 +197,7 @@ function fill(
   }
   if (subjects.length === 0) return null;
   const extra: number[] = [];
+  let promoted = -1;
   // A product named with its owner ("AWS announced ... in SageMaker"): the owner announces, the product is
   // an object. Only when the owner may be a subject of this rule.
   if (subjects.length === 1) {
@@ -227,11 +205,12 @@ function fill(
     const owner = view.mentions.find(
       (m) =>
         tables.ancestors[only.entity]?.includes(m.entity) &&
-        rule.subject.has(kindOf(m)) &&
-        !taken.has(m.entity),
+        rule.subject.has(kindOf(entities, m)) &&
+        !taken.includes(m.entity),
     );
     if (owner) {
       extra.push(only.entity);
+      promoted = only.entity;
       subjects = [owner];
     }
   }
@@ -240,45 +219,55 @@ function fill(
     for (const m of subjects.slice(1)) extra.push(m.entity);
     subjects = subjects.slice(0, 1);
   }
-  const subjectIds = new Set(subjects.map((m) => m.entity));
+  const subjectIds = subjects.map((m) => m.entity);
   if (!objectsFirst && rule.objects.size > 0) {
     objectMentions = pick(
       view,
       hit,
       rule.objectsSide,
-      (m) => rule.objects.has(kindOf(m)) && !subjectIds.has(m.entity),
+      (m) => rule.objects.has(kindOf(entities, m)) && !subjectIds.includes(m.entity),
       true,
     );
   }
   const objects: number[] = [];
-  const add = (e: number) => {
-    if (!subjectIds.has(e) && !objects.includes(e)) objects.push(e);
-  };
-  for (const m of objectMentions) add(m.entity);
-  for (const e of extra) add(e);
+  for (const m of objectMentions) addObject(objects, subjectIds, m.entity);
+  for (const e of extra) addObject(objects, subjectIds, e);
   // Products of the subject named in the same sentence are what the announcement is about.
   if (rule.type === 'support') {
     for (const m of view.mentions) {
-      if (!rule.objects.has(kindOf(m))) continue;
-      if (subjects.some((s) => tables.ancestors[m.entity]?.includes(s.entity))) add(m.entity);
+      if (!rule.objects.has(kindOf(entities, m))) continue;
+      if (subjects.some((s) => tables.ancestors[m.entity]?.includes(s.entity))) {
+        addObject(objects, subjectIds, m.entity);
+      }
     }
   }
   // A vendor and its own product are not partners, nor does one acquire the other.
-  const related = (a: number, b: number) =>
-    a === b || tables.ancestors[a]?.includes(b) === true || tables.ancestors[b]?.includes(a) === true;
   const kept =
     rule.type === 'partnership' || rule.type === 'acquisition'
-      ? objects.filter((o) => !subjects.some((s) => related(s.entity, o)))
+      ? objects.filter((o) => !subjects.some((s) => related(tables, s.entity, o)))
       : objects;
   if (rule.needsObjects && kept.length === 0) return null;
   // A partnership with one named party ("joining forces with AWS") only when that party is next to the
   // trigger; otherwise "to help partners" would make one.
   if (rule.type === 'partnership' && kept.length === 0) {
     const s = subjects[0] as SentenceMention;
+    // "OpenAI's Amazon deal": the possessive names the other party.
+    const owner = view.mentions[view.mentions.indexOf(s) - 1];
+    if (
+      owner !== undefined &&
+      !related(tables, owner.entity, s.entity) &&
+      rule.objects.has(kindOf(entities, owner)) &&
+      /^['’]s[ \u00a0]+$/u.test(view.text.slice(owner.end, s.start))
+    ) {
+      kept.push(owner.entity);
+    }
+  }
+  if (rule.type === 'partnership' && kept.length === 0) {
+    const s = subjects[0] as SentenceMention;
     const gap = s.end <= hit.start ? view.text.slice(s.end, hit.start) : view.text.slice(hit.end, s.start);
     if (!ADJACENT_GAP.test(gap) && !UNKNOWN_PARTY_GAP.test(gap)) return null;
   }
-  return { subjects, objectIds: kept };
+  return { subjects, objectIds: kept, promoted };
 }
 
 /**
@@ -293,9 +282,8 @@ function pick(
   all: boolean,
 ): SentenceMention[] {
   const ms = view.mentions;
-  const near = (m: SentenceMention) => all || (hit.start - m.end <= MAX_GAP && m.start - hit.end <= MAX_GAP);
-  const before = ms.filter((m) => m.end <= hit.start && ok(m) && near(m));
-  const after = ms.filter((m) => m.start >= hit.end && ok(m) && near(m));
+  const before = ms.filter((m) => m.end <= hit.start && ok(m) && (all || hit.start - m.end <= MAX_GAP));
+  const after = ms.filter((m) => m.start >= hit.end && ok(m) && (all || m.start - hit.end <= MAX_GAP));
   let seed: SentenceMention | undefined;
   switch (side) {
     case 'right-before': {
@@ -353,8 +341,22 @@ function listAround(view: SentenceView, seed: SentenceMention, ok: (m: SentenceM
 }
 
 function dedupe(ms: SentenceMention[]): SentenceMention[] {
-  const seen = new Set<number>();
-  return ms.filter((m) => !seen.has(m.entity) && seen.add(m.entity) !== undefined);
+  const out: SentenceMention[] = [];
+  for (const m of ms) if (!out.some((o) => o.entity === m.entity)) out.push(m);
+  return out;
+}
+
+function kindOf(entities: readonly EntityInfo[], m: SentenceMention): EntityKind {
+  return (entities[m.entity] as EntityInfo).kind;
+}
+
+function addObject(objects: number[], subjectIds: readonly number[], e: number): void {
+  if (!subjectIds.includes(e) && !objects.includes(e)) objects.push(e);
+}
+
+/** The same entity, or one the other's ancestor. */
+function related(tables: CompiledTables, a: number, b: number): boolean {
+  return a === b || tables.ancestors[a]?.includes(b) === true || tables.ancestors[b]?.includes(a) === true;
 }
 
 function versionFor(

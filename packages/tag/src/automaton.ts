@@ -26,16 +26,18 @@ export class Automaton {
   /** `patterns` must be distinct after folding with CASE_FOLD; pattern i is reported as i. */
   constructor(patterns: readonly string[]) {
     this.patterns = patterns;
-    const classOfFolded = new Map<number, number>();
+    // Typed arrays rather than a Map: this runs for all 65,536 code units of each automaton at load time.
+    const classOfFolded = new Uint16Array(0x10000);
+    let classes = 0;
     for (const p of patterns) {
       for (let i = 0; i < p.length; i++) {
         const f = CASE_FOLD[p.charCodeAt(i)] as number;
-        if (!classOfFolded.has(f)) classOfFolded.set(f, classOfFolded.size + 1);
+        if (classOfFolded[f] === 0) classOfFolded[f] = ++classes;
       }
     }
-    this.width = classOfFolded.size + 1;
+    this.width = classes + 1;
     this.classOf = new Uint16Array(0x10000);
-    for (let c = 0; c < 0x10000; c++) this.classOf[c] = classOfFolded.get(CASE_FOLD[c] as number) ?? 0;
+    for (let c = 0; c < 0x10000; c++) this.classOf[c] = classOfFolded[CASE_FOLD[c] as number] as number;
 
     // Trie: children as a sparse map while building, then the dense table with failure links folded in.
     const children: Map<number, number>[] = [new Map()];
@@ -75,7 +77,7 @@ export class Automaton {
       this.out[s] = outs[s] as number;
       const f = fail[s] as number;
       this.dict[s] = (outs[f] as number) >= 0 ? f * w : (this.dict[f] as number);
-      for (let cls = 0; cls < w; cls++) this.delta[s * w + cls] = this.delta[f * w + cls] as number;
+      this.delta.copyWithin(s * w, f * w, f * w + w);
       for (const [cls, child] of children[s] as Map<number, number>) {
         fail[child] = (this.delta[f * w + cls] as number) / w;
         this.delta[s * w + cls] = child * w;

@@ -149,6 +149,7 @@ function build(spec: RulesSpec): Built {
       needsObjects: r.needsObjects,
       needsVersion: r.needsVersion,
       freshSubject: r.freshSubject,
+      overlaps: r.overlaps,
       bare: r.bare,
       whenPlanned: r.whenPlanned,
     };

@@ -81,7 +81,22 @@ export function findMentions(text: string, tables: CompiledTables, from = 0, to 
   let covered = from;
   for (const i of order) {
     const start = starts[i] as number;
-    if (start < covered) continue;
+    if (start < covered) {
+      // "NVIDIA DGX" then "DGX Spark": an overlapping longer name of the same entity (or of a product of
+      // it) extends the mention instead of being dropped.
+      const last = out[out.length - 1];
+      const entity = owners[i] as number;
+      if (
+        last !== undefined &&
+        (ends[i] as number) > covered &&
+        ambiguous[i] === 0 &&
+        (last.entity === entity || tables.ancestors[entity]?.includes(last.entity) === true)
+      ) {
+        covered = ends[i] as number;
+        out[out.length - 1] = { start: last.start, end: covered, entity, ambiguous: false };
+      }
+      continue;
+    }
     covered = ends[i] as number;
     const mention = { start, end: covered, entity: owners[i] as number, ambiguous: ambiguous[i] === 1 };
     // "NVIDIA Nemotron", "Google Gemma 2": a vendor's name written right before its own product's name
@@ -110,6 +125,27 @@ export interface CueHit {
 }
 
 /**
+ * A trigger written in lower case in the rules, found capitalised after a lowercase word, is part of a name
+ * ("raised $88M from Benchmark", "joined the Partnership on AI"), not the word itself. Headlines in title
+ * case capitalise the word before too, and German nouns are written capitalised in the rules.
+ */
+function properNameAt(text: string, start: number, written: string): boolean {
+  const c = text.charCodeAt(start);
+  if (c < 0x41 || c > 0x5a) return false;
+  const w = written.charCodeAt(0);
+  if (w < 0x61 || w > 0x7a) return false;
+  let i = start - 1;
+  while (i >= 0 && text.charCodeAt(i) === 0x20) i--;
+  if (i === start - 1) return false;
+  // The first letter of the word before.
+  let w0 = i;
+  while (w0 > 0 && isWordBefore(text, w0)) w0--;
+  if (w0 > i) return false;
+  const p = text.charCodeAt(w0);
+  return p >= 0x61 && p <= 0x7a;
+}
+
+/**
  * Every whole-word cue phrase in `text[from, to)`, overlaps kept, ordered by start: trigger, plan and
  * negation phrases, or with `context` the context words of ambiguous names.
  */
@@ -133,6 +169,7 @@ export function findCues(
     // A hyphen joins words for cues: "Pre-Release" is not "release", "re-launch" not "launch".
     if (text.charCodeAt(start - 1) === 0x2d && isWordBefore(text, start - 1)) continue;
     if (text.charCodeAt(end) === 0x2d && isWordAt(text, end + 1)) continue;
+    if (!context && properNameAt(text, start, matcher.patterns[pattern] as string)) continue;
     out.push({ start, end, cue });
   }
   return out.sort((a, b) => a.start - b.start || b.end - a.end);

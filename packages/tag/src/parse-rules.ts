@@ -1,5 +1,6 @@
 import { ANNOUNCEMENT_TYPES, type AnnouncementType, ENTITY_KINDS, type EntityKind } from '@frameline/core';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { parseSimpleYaml } from './simple-yaml.js';
 import {
   type EntitySpec,
   type Located,
@@ -23,6 +24,7 @@ const RULE_KEYS = [
   'needs_objects',
   'needs_version',
   'fresh_subject',
+  'overlaps',
   'bare',
   'when_planned',
 ];
@@ -195,6 +197,7 @@ class Reader {
       needsObjects: this.bool(node.get('needs_objects', true), 'needs_objects', at),
       needsVersion: this.bool(node.get('needs_version', true), 'needs_version', at),
       freshSubject: this.bool(node.get('fresh_subject', true), 'fresh_subject', at),
+      overlaps: this.bool(node.get('overlaps', true), 'overlaps', at),
       bare: this.bool(node.get('bare', true), 'bare', at),
       whenPlanned: planned === undefined ? null : this.type(planned, 'when_planned', at),
       pos: at,
@@ -209,20 +212,29 @@ class Reader {
  * Parse and validate the structure of a rules file. Cross-references (parents, context ids, clashing names)
  * are checked by `validateRefs`.
  */
-export function readRules(yamlText: string): { spec: RulesSpec; errors: RuleError[]; complete: boolean } {
-  const lines = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+export function readRules(
+  yamlText: string,
+  options: { fast?: boolean } = {},
+): { spec: RulesSpec; errors: RuleError[]; complete: boolean } {
+  // The fast reader covers the plain subset rule files are written in; anything else (and every syntax
+  // error) goes through the full parser.
+  const simple = options.fast === false ? null : parseSimpleYaml(yamlText);
+  const lines = simple?.lines ?? new LineCounter();
   const reader = new Reader(lines);
   const spec: RulesSpec = { entities: [], rules: [], planWords: [], negationWords: [] };
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const p = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-    reader.error({ line: p.line, column: p.col }, e.message.split('\n')[0] ?? e.message);
+  let root: unknown = simple?.root;
+  if (simple === null) {
+    const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    for (const e of [...doc.errors, ...doc.warnings]) {
+      const p = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+      reader.error({ line: p.line, column: p.col }, e.message.split('\n')[0] ?? e.message);
+    }
+    if (doc.errors.length > 0) return { spec, errors: reader.errors, complete: false };
+    root = doc.contents;
   }
-  if (doc.errors.length > 0) return { spec, errors: reader.errors, complete: false };
-  const root = doc.contents;
   if (!isMap(root)) {
     reader.error(
-      reader.pos(root),
+      reader.pos(root as Node | null),
       'the file must have an `entities:` list (and optionally `announcements:`)',
     );
     return { spec, errors: reader.errors, complete: false };

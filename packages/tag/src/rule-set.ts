@@ -45,6 +45,12 @@ export interface CompiledRule {
   readonly needsVersion: boolean;
   /** The subject must not be part of an announcement found earlier in the same sentence. */
   readonly freshSubject: boolean;
+  /**
+   * Its triggers may overlap one that already made an announcement: a stage change or a feature release is
+   * news about the thing itself even when the same words made a platform's support ("... generally available
+   * on AWS", "Le Chat now integrates with ...").
+   */
+  readonly overlaps: boolean;
   /** Fires, without a trigger, on a sentence that is only a name and its version ("GPT-4", "Weaviate 1.38"). */
   readonly bare: boolean;
   readonly whenPlanned: AnnouncementType | null;

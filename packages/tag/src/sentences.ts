@@ -99,6 +99,13 @@ function wordBefore(text: string, end: number): string {
   return text.slice(i, end).toLowerCase();
 }
 
+/** Push `[s, e)` trimmed of white space, unless nothing is left. (Module level: no closure per call.) */
+function pushTrimmed(text: string, out: number[], s: number, e: number): void {
+  while (s < e && (isSpace(text.charCodeAt(s)) || text.charCodeAt(s) === 0x0a)) s++;
+  while (e > s && (isSpace(text.charCodeAt(e - 1)) || text.charCodeAt(e - 1) === 0x0a)) e--;
+  if (e > s) out.push(s, e);
+}
+
 /**
  * Split `text[from, to)` into sentences; returns a flat array `[start0, end0, start1, end1, ...]` of UTF-16
  * offsets into `text`, each sentence trimmed of surrounding white space, none empty.
@@ -106,16 +113,11 @@ function wordBefore(text: string, end: number): string {
 export function splitSentences(text: string, from = 0, to = text.length): number[] {
   const out: number[] = [];
   let start = from;
-  const push = (s: number, e: number) => {
-    while (s < e && (isSpace(text.charCodeAt(s)) || text.charCodeAt(s) === 0x0a)) s++;
-    while (e > s && (isSpace(text.charCodeAt(e - 1)) || text.charCodeAt(e - 1) === 0x0a)) e--;
-    if (e > s) out.push(s, e);
-  };
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (STOPS[c] === 0) continue;
     if (c === 0x0a || c === 0x2029 || c === 0x2028) {
-      push(start, i);
+      pushTrimmed(text, out, start, i);
       start = i + 1;
       continue;
     }
@@ -127,7 +129,7 @@ export function splitSentences(text: string, from = 0, to = text.length): number
       else break;
     }
     if (c === 0x3002) {
-      push(start, end);
+      pushTrimmed(text, out, start, end);
       start = end;
       i = end - 1;
       continue;
@@ -143,10 +145,10 @@ export function splitSentences(text: string, from = 0, to = text.length): number
         if (word.length === 1 && /\p{Lu}/u.test(text[i - 1] as string)) continue;
       }
     }
-    push(start, end);
+    pushTrimmed(text, out, start, end);
     start = end;
     i = end - 1;
   }
-  push(start, to);
+  pushTrimmed(text, out, start, to);
   return out;
 }

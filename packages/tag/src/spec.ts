@@ -42,6 +42,7 @@ export interface RuleSpec {
   needsObjects: boolean;
   needsVersion: boolean;
   freshSubject: boolean;
+  overlaps: boolean;
   bare: boolean;
   whenPlanned: AnnouncementType | null;
   pos: Pos;

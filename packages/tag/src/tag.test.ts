@@ -208,9 +208,13 @@ describe('announcements', () => {
   });
 
   it('does not release a known name that starts a longer unknown one', () => {
-    expect(tag('Introducing Grok Build', rules).announcements).toEqual([]);
-    expect(tag('Pinecone Nexus Is Now in Public Preview', rules).announcements).toEqual([]);
+    expect(tag('Introducing Ollama Forge', rules).announcements).toEqual([]);
+    expect(tag('Pinecone Lattice Is Now in Public Preview', rules).announcements).toEqual([]);
+    // Once the longer name is a known entity, the release is its own.
+    expect(brief(tag('Introducing Grok Build', rules))).toEqual([['release', 'grok-build', [], null, null]]);
     expect(brief(tag('Introducing Grok 4.6', rules))).toEqual([['release', 'grok', [], '4.6', null]]);
+    // A model family's capitalised word names a variant of the family, not another thing.
+    expect(brief(tag('Introducing Gemma Nano', rules))).toEqual([['release', 'gemma', [], null, null]]);
   });
 
   it('reads "brings X to Y" and "X is now live in Y" as support by Y', () => {

@@ -1,9 +1,12 @@
 import type { ExtractedEntity, ExtractResult, Span } from '@frameline/core';
-import { announceSentence, type SentenceMention } from './announce.js';
-import { type CueHit, findCues, findMentions, type RawMention } from './entities.js';
+import { announceSentence } from './announce.js';
+import { findCues, findMentions, type RawMention } from './entities.js';
 import { htmlToMappedText } from './html.js';
+import { mergeRepeats } from './merge.js';
+import { dropNested } from './names.js';
 import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
 import { splitSentences } from './sentences.js';
+import type { SentenceMention } from './trigger-checks.js';
 
 /** Index of the sentence containing offset `at` (sentences as flat [start, end, ...] pairs), or -1. */
 function sentenceAt(sentences: number[], at: number): number {
@@ -47,13 +50,7 @@ function sameLine(text: string, sentences: number[], a: number): boolean {
  * Keep an ambiguous mention ("Spark") when its entity is named unambiguously in the text, or a context
  * word or context entity occurs in its sentence or the sentence before or after.
  */
-function confirm(
-  text: string,
-  raw: RawMention[],
-  sentences: number[],
-  tables: CompiledTables,
-  contextOf: (s: number) => CueHit[],
-): RawMention[] {
+function confirm(text: string, raw: RawMention[], sentences: number[], tables: CompiledTables): RawMention[] {
   if (!raw.some((m) => m.ambiguous)) return raw;
   const plain = new Set(raw.filter((m) => !m.ambiguous).map((m) => m.entity));
   return raw.filter((m) => {
@@ -68,7 +65,14 @@ function confirm(
     const wanted = tables.contextEntities[m.entity] ?? [];
     if (raw.some((o) => o !== m && o.start >= from && o.end <= to && wanted.includes(o.entity))) return true;
     for (let k = first; k <= last; k++) {
-      if (contextOf(k).some((c) => tables.cues[c.cue]?.confirms.includes(m.entity))) return true;
+      const context = findCues(
+        text,
+        tables,
+        sentences[2 * k] as number,
+        sentences[2 * k + 1] as number,
+        true,
+      );
+      if (context.some((c) => tables.cues[c.cue]?.confirms.includes(m.entity))) return true;
     }
     return false;
   });
@@ -84,18 +88,8 @@ export function tag(text: string, ruleSet: RuleSet): ExtractResult {
   const raw = findMentions(text, tables);
   if (raw.length === 0) return { ruleSet: ruleSet.version, entities: [], announcements: [] };
   const sentences = sentencesWithMentions(text, raw);
-  const cueCache = new Map<number, CueHit[]>();
-  const cuesOf = (s: number): CueHit[] => {
-    let hits = cueCache.get(s);
-    if (hits === undefined) {
-      hits = findCues(text, tables, sentences[2 * s] as number, sentences[2 * s + 1] as number);
-      cueCache.set(s, hits);
-    }
-    return hits;
-  };
-  const contextOf = (s: number): CueHit[] =>
-    findCues(text, tables, sentences[2 * s] as number, sentences[2 * s + 1] as number, true);
-  const mentions = confirm(text, raw, sentences, tables, contextOf);
+  // (No closures here: under tsx every named closure costs a defineProperty per call.)
+  const mentions = dropNested(text, confirm(text, raw, sentences, tables), entities);
 
   const byEntity = new Map<number, Span[]>();
   for (const m of mentions) {
@@ -123,11 +117,13 @@ export function tag(text: string, ruleSet: RuleSet): ExtractResult {
       k++;
     }
     if (s < 0) continue;
-    const cues = cuesOf(s).filter((c) => !inSentence.some((m) => c.start < m.end && m.start < c.end));
+    const cues = findCues(text, tables, sentences[2 * s] as number, end).filter(
+      (c) => !inSentence.some((m) => c.start < m.end && m.start < c.end),
+    );
     const view = { text, start: sentences[2 * s] as number, end, mentions: inSentence, cues };
     announcements.push(...announceSentence(view, tables, entities));
   }
-  return { ruleSet: ruleSet.version, entities: extracted, announcements };
+  return { ruleSet: ruleSet.version, entities: extracted, announcements: mergeRepeats(announcements) };
 }
 
 /**

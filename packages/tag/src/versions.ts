@@ -12,7 +12,7 @@ const AFTER_NAME =
   /[ \u00a0-]?(?:version |v(?=\d)|V(?=\d))?(\d+(?:\.\d+){0,3})([a-z]?)((?:-?(?:alpha|beta|rc|a|b|preview|dev)\.?\d*)?)(?![\p{L}\p{N}_%]|\.\d|,\d)/uy;
 // Anywhere in the sentence: "v2.3.1", "version 2.1", "the 1.13 release", "release 2.4".
 const IN_SENTENCE = [
-  /(?<![\p{L}\p{N}_.])v(\d+(?:\.\d+){1,3})(?![\p{L}\p{N}_]|\.\d)/u,
+  /(?<![\p{L}\p{N}_.])v(\d+(?:\.\d+){1,3}|\d{6,8})(?![\p{L}\p{N}_]|\.\d)/u,
   /\bversions? (\d+(?:\.\d+){0,3})(?![\p{L}\p{N}_]|\.\d)/iu,
   /(?<![\p{L}\p{N}_.$€£])(\d+(?:\.\d+){1,3})(?:[ -](?:stable |beta |alpha |preview )?)(?:release|update|version)\b/iu,
   /\b(?:release|update) (\d+(?:\.\d+){1,3})(?![\p{L}\p{N}_]|\.\d)/iu,
@@ -37,7 +37,9 @@ function stageOf(word: string): ReleaseStage | null {
 }
 
 /** A plausible version number: not a bare year, not a size like "7B" (caught by the regex lookahead). */
-function plausible(v: string): boolean {
+function plausible(v: string, prefixed = false): boolean {
+  // "v201605" (a dated API version) is a version when written with its "v".
+  if (prefixed) return true;
   if (/^(19|20)\d\d$/.test(v)) return false;
   return !/^\d{4,}$/.test(v);
 }
@@ -48,7 +50,8 @@ export function versionAfter(text: string, end: number, limit: number): VersionI
   const m = AFTER_NAME.exec(text);
   if (!m || m.index + m[0].length > limit) return null;
   const number = m[1] as string;
-  if (!plausible(number)) return null;
+  if (!plausible(number, /^[ \u00a0-]?(?:version |v|V)$/.test(m[0].slice(0, m[0].indexOf(number)))))
+    return null;
   const suffix = m[2] as string;
   // "v6e", "v5p" name a chip generation; a "v" number with a letter after it is a name, not a version.
   if (
@@ -71,7 +74,7 @@ export function versionAfter(text: string, end: number, limit: number): VersionI
 export function versionInSentence(sentence: string): string | null {
   for (const re of IN_SENTENCE) {
     const m = re.exec(sentence);
-    if (m && plausible(m[1] as string)) return m[1] as string;
+    if (m && plausible(m[1] as string, re === IN_SENTENCE[0])) return m[1] as string;
   }
   return null;
 }

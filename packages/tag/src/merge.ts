@@ -1,0 +1,25 @@
+import type { ExtractedAnnouncement } from '@frameline/core';
+
+/**
+ * One announcement per (type, subject, version) in a text: a release stated in several sentences ("X is
+ * now available. X, released by Y, ...") is one piece of news. The first statement's evidence and rule are
+ * kept, the objects of all of them united, and the first stage found kept.
+ */
+export function mergeRepeats(announcements: ExtractedAnnouncement[]): ExtractedAnnouncement[] {
+  if (announcements.length < 2) return announcements;
+  const first = new Map<string, ExtractedAnnouncement>();
+  const out: ExtractedAnnouncement[] = [];
+  for (const a of announcements) {
+    const key = `${a.type}\u0000${a.subject}\u0000${a.version ?? ''}`;
+    const kept = first.get(key);
+    if (kept === undefined) {
+      const copy = { ...a, objects: [...a.objects] };
+      first.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    for (const o of a.objects) if (!kept.objects.includes(o)) kept.objects.push(o);
+    if (kept.stage === null && a.stage !== null) kept.stage = a.stage;
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+import type { AnnouncementType, EntityKind } from '@frameline/core';
+import type { CueHit } from './entities.js';
+
+// Reading checks around a trigger and a mention: which words belong to a name, and when a trigger word is
+// not the announcement it usually is.
+
+/** A confirmed mention inside the sentence being read. */
+export interface SentenceMention {
+  start: number;
+  end: number;
+  entity: number;
+}
+
+/** What one sentence offers the announcement rules. */
+export interface SentenceView {
+  text: string;
+  start: number;
+  end: number;
+  mentions: SentenceMention[];
+  /** Cue hits in the sentence that do not overlap a mention, ordered by start. */
+  cues: CueHit[];
+}
+
+// Capitalised words that may follow a name in a headline without being part of it.
+const TITLE_WORDS = new Set(
+  (
+    'a an the and or for with on in to of at by from as via into is are was were be been now new now-available ' +
+    'available release released releases launch launches launched update updates beta preview alpha ga rc ' +
+    'support supports adds gets goes brings arrives arrive comes lands hits debuts expands turns makes ' +
+    'model models api apis sdk app apps open source open-source version edition family series ' +
+    'can will has have just also today this that it its our your their we you'
+  ).split(' '),
+);
+
+/**
+ * Whether a mention is the start of a longer proper name the rules do not know ("Pinecone Nexus",
+ * "Grok Build", "Weaviate Shared Cloud"): then a release or deprecation is about that other thing. A version
+ * right after the name ("Qwen 3.8 Max") keeps it the family's.
+ */
+export function partOfLongerName(
+  view: SentenceView,
+  m: SentenceMention,
+  kind: EntityKind,
+  type: AnnouncementType,
+): boolean {
+  // "PyTorch-based", "Cordova-Erweiterung": a name hyphenated onto a word only qualifies that word; a
+  // model family's hyphenated capitalised word is a variant ("GPT-Rosalind").
+  if (view.text.charCodeAt(m.end) === 0x2d && /^-\p{L}/u.test(view.text.slice(m.end, m.end + 2))) {
+    return type === 'release' && (kind !== 'model' || /^-\p{Ll}/u.test(view.text.slice(m.end, m.end + 2)));
+  }
+  // A model family's capitalised word is a variant of the family ("Muse Glimmer", "Claude Opus").
+  if (kind === 'model') return false;
+  const next = /^[ \u00a0]([\p{Lu}][\p{L}\p{N}+#.'’-]*|[\p{L}]*[+#]+)/u.exec(
+    view.text.slice(m.end, Math.min(view.end, m.end + 40)),
+  );
+  if (next === null) return /^[+#]/.test(view.text.slice(m.end, m.end + 1));
+  const word = (next[1] as string).replace(/['’]s$/, '');
+  if (TITLE_WORDS.has(word.toLowerCase())) return false;
+  // One new capitalised word names a new thing ("Pinecone Nexus", "Grok Build"); a run of them names a
+  // feature of the product ("Pinecone Dedicated Read Nodes", "Dagster+ Terraform Provider"), whose release
+  // is the product's.
+  // A client library in a language is a library of its own ("Weaviate C# Client").
+  const rest = view.text.slice(m.end + next[0].length, view.end);
+  const after = /^[ \u00a0]([\p{Lu}][\p{L}\p{N}+#.'’-]*)/u.exec(rest);
+  if (after === null || TITLE_WORDS.has((after[1] as string).toLowerCase())) return true;
+  return /^(?:[ \u00a0][\p{Lu}][\p{L}\p{N}+#.'’-]*)*?[ \u00a0](?:Client|Clients|Library|Libraries)(?![\p{L}\p{N}])/u.test(
+    rest,
+  );
+}
+
+/**
+ * "X is now available in Arena Mode": availability in a named place is that place's support, not a release
+ * of X; when the place is not a known entity (else a support rule took the trigger) it makes nothing.
+ */
+export function availableElsewhere(view: SentenceView, hit: CueHit): boolean {
+  if (!/(?:available|live)$/i.test(view.text.slice(hit.start, hit.end))) return false;
+  return /^[ \u00a0](?:in|on|via|through|inside|within)[ \u00a0]+(?:the[ \u00a0]+)?\p{Lu}/u.test(
+    view.text.slice(hit.end, hit.end + 24),
+  );
+}
+
+/**
+ * "This release brings ... for .NET developers": "release" after a determiner is a noun whose subject was
+ * named before (often in the title), not a verb whose object follows; "the release of X" still is X's.
+ */
+export function releaseAsNoun(view: SentenceView, hit: CueHit): boolean {
+  if (!/^releases?$/i.test(view.text.slice(hit.start, hit.end))) return false;
+  if (/^[ \u00a0]+of\b/i.test(view.text.slice(hit.end, hit.end + 4))) return false;
+  return /(?:^|[^\p{L}])(?:this|that|these|the|each|every|our|its|their)[ \u00a0]+$/iu.test(
+    view.text.slice(Math.max(view.start, hit.start - 8), hit.start),
+  );
+}
