@@ -125,7 +125,9 @@ describe('crawl on the embedded default', () => {
     expect(result.code, result.stderr).toBe(0);
     const rows = jsonLines<{ period: string; entity: string; documents: number; share: number }>(result);
     // All three alpha posts (October 2018) name PyTorch; one post naming it in title and body counts once.
-    expect(rows).toContainEqual(expect.objectContaining({ period: '2018-10', entity: 'pytorch', documents: 3, share: 1 }));
+    expect(rows).toContainEqual(
+      expect.objectContaining({ period: '2018-10', entity: 'pytorch', documents: 3, share: 1 }),
+    );
     expect(rows).toContainEqual(expect.objectContaining({ period: '2023-05', entity: 'jax', documents: 1 }));
   });
 });
