@@ -1,6 +1,6 @@
 import type { CrawlResult } from '@frameline/pipeline';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { jsonLines, runCli, startCli } from './helpers/cli.js';
+import { crawlOnceJson, runCli, startCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { TEST_REDIS_URL } from './helpers/env.js';
 import {
@@ -23,10 +23,7 @@ describe('crawl through BullMQ with a separate worker process', () => {
   let worker: ReturnType<typeof startCli>;
 
   async function crawl(...flags: string[]): Promise<CrawlResult> {
-    const result = await runCli(['crawl', '--once', '--json', ...flags], env);
-    expect(result.code, result.stderr).toBe(0);
-    const [summary] = jsonLines<CrawlResult>(result);
-    if (!summary) throw new Error('no summary');
+    const summary = await crawlOnceJson<CrawlResult>(env, flags);
     expect(summary.mode).toBe('bullmq');
     return summary;
   }

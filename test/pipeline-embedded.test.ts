@@ -5,7 +5,7 @@ import { createLogger } from '@frameline/core';
 import type { CrawlResult } from '@frameline/pipeline';
 import { openStore, type Store } from '@frameline/store';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { jsonLines, runCli } from './helpers/cli.js';
+import { crawlOnceJson, jsonLines, runCli } from './helpers/cli.js';
 import {
   changeAlpha,
   expectFirstCrawl,
@@ -33,10 +33,7 @@ describe('crawl on the embedded default', () => {
   }
 
   async function crawl(...flags: string[]): Promise<CrawlResult> {
-    const result = await runCli(['crawl', '--once', '--json', ...flags], env);
-    expect(result.code, result.stderr).toBe(0);
-    const [summary] = jsonLines<CrawlResult>(result);
-    if (!summary) throw new Error('no summary');
+    const summary = await crawlOnceJson<CrawlResult>(env, flags);
     expect(summary.mode).toBe('in-process');
     return summary;
   }

@@ -1,6 +1,6 @@
 import type { CrawlResult } from '@frameline/pipeline';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { jsonLines, runCli, startCli } from './helpers/cli.js';
+import { crawlOnceJson, runCli, startCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { TEST_REDIS_URL } from './helpers/env.js';
 import { type FeedServer, fixture, startFeedServer } from './helpers/feed-server.js';
@@ -56,12 +56,8 @@ afterAll(async () => {
   if (prefix) await deleteKeys(prefix);
 });
 
-async function crawl(tag: string): Promise<CrawlResult> {
-  const result = await runCli(['crawl', '--once', '--json', '--tag', tag], env);
-  expect(result.code, result.stderr).toBe(0);
-  const [summary] = jsonLines<CrawlResult>(result);
-  if (!summary) throw new Error('no summary');
-  return summary;
+function crawl(tag: string): Promise<CrawlResult> {
+  return crawlOnceJson<CrawlResult>(env, ['--tag', tag]);
 }
 
 test('a long Retry-After holds the host back for later crawls; its other sources wait without an error', async () => {

@@ -68,3 +68,15 @@ export function jsonLines<T = unknown>(result: CliResult): T[] {
   if (lines.length === 0) throw new Error(`no JSON output (exit ${result.code}); stderr:\n${result.stderr}`);
   return lines.map((l) => JSON.parse(l) as T);
 }
+
+/** Run `frameline crawl --once --json <flags>`, which must succeed, and return its summary. */
+export async function crawlOnceJson<T extends { mode: string }>(
+  env: Record<string, string | undefined>,
+  flags: string[] = [],
+): Promise<T> {
+  const result = await runCli(['crawl', '--once', '--json', ...flags], env);
+  if (result.code !== 0) throw new Error(`crawl exited ${result.code}; stderr:\n${result.stderr}`);
+  const [summary] = jsonLines<T>(result);
+  if (!summary) throw new Error(`crawl printed no summary; stderr:\n${result.stderr}`);
+  return summary;
+}
