@@ -6,7 +6,7 @@ import {
   type Logger,
   loadConfig,
 } from '@frameline/core';
-import { openRuntime, type Runtime, type RuntimeOptions } from '@frameline/pipeline';
+import type { Runtime, RuntimeOptions } from '@frameline/pipeline';
 
 /** Write a line for people on stdout. The CLI is the only package that prints. */
 export function out(line = ''): void {
@@ -37,6 +37,8 @@ export async function withRuntime<T>(
   opts: RuntimeOptions = {},
 ): Promise<T> {
   const { config, log } = loadSettings();
+  // Loaded here, not at the top: commands that need no database start without the store and queues.
+  const { openRuntime } = await import('@frameline/pipeline');
   const rt = await openRuntime(config, log, opts);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {

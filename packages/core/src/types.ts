@@ -2,6 +2,14 @@
 export const SOURCE_KINDS = ['feed', 'html', 'ical', 'sitemap'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
+/** When to fetch the linked page of an item: only for summary-only items, always, or never. */
+export const ARTICLE_MODES = ['auto', 'always', 'never'] as const;
+export type ArticleMode = (typeof ARTICLE_MODES)[number];
+
+/** The pipeline's stages, in order; each is a queue. */
+export const STAGES = ['fetch', 'parse', 'article', 'extract'] as const;
+export type Stage = (typeof STAGES)[number];
+
 /** Entity kinds the tagger knows. */
 export const ENTITY_KINDS = [
   'framework',

@@ -1,3 +1,5 @@
+import { STAGES, type Stage } from '@frameline/core';
+
 /**
  * The pipeline's queues and what each job carries. One map, so a misspelt queue or payload does not compile.
  *
@@ -7,8 +9,8 @@
  * stores its own output in Postgres in the same transaction that makes it visible, so payloads stay small
  * references (ids) rather than bodies; there is no separate "store" queue because nothing would be left for it.
  */
-export const QUEUES = ['fetch', 'parse', 'article', 'extract'] as const;
-export type QueueName = (typeof QUEUES)[number];
+export const QUEUES = STAGES;
+export type QueueName = Stage;
 
 export interface JobMap {
   /** Fetch one source. `slot` names the scheduled run (its due time, or the forcing crawl) for idempotency. */

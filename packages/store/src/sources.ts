@@ -1,4 +1,4 @@
-import type { SourceKind } from '@frameline/core';
+import type { ArticleMode, SourceKind } from '@frameline/core';
 import type { Sql } from './connect.js';
 
 export interface SourceRow {
@@ -22,9 +22,7 @@ export interface SourceRow {
   pausedAt: Date | null;
 }
 
-/** When to fetch the linked page of an item: only for summary-only items, always, or never. */
-export const ARTICLE_MODES = ['auto', 'always', 'never'] as const;
-export type ArticleMode = (typeof ARTICLE_MODES)[number];
+export { ARTICLE_MODES, type ArticleMode } from '@frameline/core';
 
 export interface NewSource {
   url: string;

@@ -1,5 +1,4 @@
-import { type CrawlResult, crawlOnce, DEFAULT_SOURCES } from '@frameline/pipeline';
-import { addSource, countSources, nextDueAt } from '@frameline/store';
+import type { CrawlResult } from '@frameline/pipeline';
 import type { Command } from 'commander';
 import { DEMO_PORT, startDemoServer } from '../demo-server.js';
 import { note, out, parseIntOption, withRuntime } from '../run.js';
@@ -24,6 +23,8 @@ export function crawlCommand(program: Command): void {
     .option('--tag <tag>', 'only sources with this tag')
     .option('--json', 'print the summary as JSON')
     .action(async (o: CrawlFlags) => {
+      const { crawlOnce, DEFAULT_SOURCES } = await import('@frameline/pipeline');
+      const { addSource, countSources, nextDueAt } = await import('@frameline/store');
       const demo = o.demo ? await startDemoServer(o.demoPort) : null;
       try {
         await withRuntime(

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { ExtractResult } from '@frameline/core';
-import { loadRuleSet, tag, tagHtml } from '@frameline/tag';
 import type { Command } from 'commander';
 import { loadSettings, out, UsageError } from '../run.js';
 
@@ -32,6 +31,7 @@ export function extractCommand(program: Command): void {
     .option('--rules <file>', 'a rules YAML file (default: FRAMELINE_RULES or the bundled rule set)')
     .action(async (file: string, o: { json?: boolean; rules?: string }) => {
       const { config } = loadSettings();
+      const { loadRuleSet, tag, tagHtml } = await import('@frameline/tag');
       const ruleSet = loadRuleSet(o.rules ?? config.rulesFile);
       const input = await readInput(file);
       const result: ExtractResult = looksLikeHtml(file, input)

@@ -1,12 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { extractArticle } from '@frameline/article';
 import { describeError } from '@frameline/core';
-import { fetchUrl } from '@frameline/fetch';
-import { parseFileResult } from '@frameline/parse';
-import { openFetchOptions } from '@frameline/pipeline';
-import { checkRules, defaultRulesPath } from '@frameline/tag';
 import type { Command } from 'commander';
-import { decodeBuffer } from 'encoding-sniffer';
 import { loadSettings, out, UsageError } from '../run.js';
 
 async function readBytes(file: string): Promise<Uint8Array> {
@@ -26,6 +20,7 @@ export function fileCommands(program: Command): void {
     .option('--content-type <type>', 'the Content-Type to assume (charset rules depend on it)')
     .option('--json', 'print JSON lines (the default; kept for symmetry)')
     .action(async (files: string[], o: { contentType?: string }) => {
+      const { parseFileResult } = await import('@frameline/parse');
       let failed = 0;
       for (const file of files) {
         let line: unknown;
@@ -47,6 +42,10 @@ export function fileCommands(program: Command): void {
     .option('--json', 'print JSON lines')
     .action(async (inputs: string[], o: { url?: string; json?: boolean }) => {
       const { config } = loadSettings();
+      const { extractArticle } = await import('@frameline/article');
+      const { fetchUrl } = await import('@frameline/fetch');
+      const { openFetchOptions } = await import('@frameline/pipeline');
+      const { decodeBuffer } = await import('encoding-sniffer');
       const fetchOptions = openFetchOptions(config);
       let failed = 0;
       for (const input of inputs) {
@@ -103,6 +102,7 @@ export function fileCommands(program: Command): void {
     .command('check [file]')
     .description('validate a rules YAML file; names the line of each error')
     .action(async (file: string | undefined) => {
+      const { checkRules, defaultRulesPath } = await import('@frameline/tag');
       const path = file ?? loadSettings().config.rulesFile ?? defaultRulesPath();
       const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
         throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);

@@ -1,5 +1,5 @@
 import { ENTITY_KINDS } from '@frameline/core';
-import { type MindshareRow, queryMindshare, resolveEntity } from '@frameline/store';
+import type { MindshareRow } from '@frameline/store';
 import type { Command } from 'commander';
 import { out, parseIntOption, UsageError, withRuntime } from '../run.js';
 import { parseDate } from './timeline.js';
@@ -46,6 +46,7 @@ export function mindshareCommand(program: Command): void {
       if (o.kind !== 'all' && !(ENTITY_KINDS as readonly string[]).includes(o.kind)) {
         throw new UsageError(`--kind takes ${ENTITY_KINDS.join(', ')} or all; got "${o.kind}"`);
       }
+      const { queryMindshare, resolveEntity } = await import('@frameline/store');
       await withRuntime(async (rt) => {
         const ids: string[] = [];
         for (const e of o.entity) {

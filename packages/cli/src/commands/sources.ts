@@ -1,16 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { SOURCE_KINDS, type SourceKind } from '@frameline/core';
-import { fetchUrl } from '@frameline/fetch';
-import { parseOpml, toOpml } from '@frameline/parse';
-import { discoverSource, type Runtime } from '@frameline/pipeline';
-import {
-  ARTICLE_MODES,
-  type ArticleMode,
-  addSource,
-  listSources,
-  removeSource,
-  resumeSource,
-} from '@frameline/store';
+import { ARTICLE_MODES, type ArticleMode, SOURCE_KINDS, type SourceKind } from '@frameline/core';
+import type { Runtime } from '@frameline/pipeline';
 import type { Command } from 'commander';
 import { note, out, parseIntOption, UsageError, withRuntime } from '../run.js';
 
@@ -67,6 +57,7 @@ async function addOne(rt: Runtime, rawUrl: string, o: AddFlags, selectors: Recor
   let kind = (o.kind ?? (selectors ? 'html' : 'feed')) as SourceKind;
   // Discovery only for plain feed sources: an html source is the page itself, read with selectors.
   if (o.discover && kind === 'feed') {
+    const { discoverSource } = await import('@frameline/pipeline');
     const found = await discoverSource(rawUrl, rt.fetchOptions);
     if (found.format === 'ical' || found.format === 'sitemap') kind = found.format;
     if (found.how !== 'given') {
@@ -78,6 +69,7 @@ async function addOne(rt: Runtime, rawUrl: string, o: AddFlags, selectors: Recor
     url = found.url;
     name ??= found.title;
   }
+  const { addSource } = await import('@frameline/store');
   return addSource(rt.store.sql, {
     url,
     kind,
@@ -139,6 +131,7 @@ export function sourcesCommand(program: Command): void {
     .description('list sources with their state and last error')
     .option('--json', 'print JSON lines')
     .action(async (o: { json?: boolean }) => {
+      const { listSources } = await import('@frameline/store');
       await withRuntime(async (rt) => {
         const rows = await listSources(rt.store.sql);
         if (o.json) {
@@ -163,6 +156,7 @@ export function sourcesCommand(program: Command): void {
     .command('remove <idOrUrl>')
     .description('remove a source and its documents')
     .action(async (idOrUrl: string) => {
+      const { removeSource } = await import('@frameline/store');
       await withRuntime(async (rt) => {
         const removed = await removeSource(rt.store.sql, idOrUrl);
         if (!removed)
@@ -175,6 +169,7 @@ export function sourcesCommand(program: Command): void {
     .command('resume <id>')
     .description('unpause a source paused after repeated failures, and make it due now')
     .action(async (id: string) => {
+      const { resumeSource } = await import('@frameline/store');
       await withRuntime(async (rt) => {
         if (!/^\d+$/.test(id) || !(await resumeSource(rt.store.sql, Number(id)))) {
           throw new UsageError(`no source with id "${id}"`);
@@ -193,6 +188,9 @@ export function sourcesCommand(program: Command): void {
       [],
     )
     .action(async (fileOrUrl: string, o: { tag?: string[] }) => {
+      const { fetchUrl } = await import('@frameline/fetch');
+      const { parseOpml } = await import('@frameline/parse');
+      const { addSource } = await import('@frameline/store');
       await withRuntime(async (rt) => {
         let text: string;
         if (/^https?:\/\//i.test(fileOrUrl)) {
@@ -226,6 +224,8 @@ export function sourcesCommand(program: Command): void {
     .description('write every source as an OPML subscription list')
     .option('--file <path>', 'write to a file instead of stdout')
     .action(async (o: { file?: string }) => {
+      const { toOpml } = await import('@frameline/parse');
+      const { listSources } = await import('@frameline/store');
       await withRuntime(async (rt) => {
         const rows = await listSources(rt.store.sql);
         const opml = toOpml(rows.map((s) => ({ url: s.url, name: s.name, tags: s.tags })));

@@ -1,5 +1,4 @@
 import { ANNOUNCEMENT_TYPES } from '@frameline/core';
-import { queryTimeline, resolveEntity } from '@frameline/store';
 import type { Command } from 'commander';
 import { out, parseIntOption, UsageError, withRuntime } from '../run.js';
 
@@ -50,6 +49,7 @@ export function timelineCommand(program: Command): void {
       if (o.type && !(ANNOUNCEMENT_TYPES as readonly string[]).includes(o.type)) {
         throw new UsageError(`--type must be one of ${ANNOUNCEMENT_TYPES.join(', ')}, got "${o.type}"`);
       }
+      const { queryTimeline, resolveEntity } = await import('@frameline/store');
       await withRuntime(async (rt) => {
         let entity: string | null = null;
         if (o.entity) {

@@ -1,5 +1,4 @@
-import { isQueueName, QUEUES, type QueueName, runWorker } from '@frameline/pipeline';
-import { migrate, openStore } from '@frameline/store';
+import { STAGES, type Stage } from '@frameline/core';
 import type { Command } from 'commander';
 import { loadSettings, note, out, parseIntOption, UsageError, withRuntime } from '../run.js';
 
@@ -7,7 +6,7 @@ export function workerCommand(program: Command): void {
   program
     .command('worker')
     .description('process pipeline jobs from Redis (needs REDIS_URL and DATABASE_URL)')
-    .option('--stages <list>', `comma-separated stages (${QUEUES.join(', ')})`, QUEUES.join(','))
+    .option('--stages <list>', `comma-separated stages (${STAGES.join(', ')})`, STAGES.join(','))
     .option('--concurrency <n>', 'jobs at once per stage', parseIntOption('--concurrency'))
     .option('--once', 'exit when the queues are empty')
     .action(async (o: { stages: string; concurrency?: number; once?: boolean }) => {
@@ -15,9 +14,9 @@ export function workerCommand(program: Command): void {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      const bad = stages.filter((s) => !isQueueName(s));
+      const bad = stages.filter((s) => !(STAGES as readonly string[]).includes(s));
       if (bad.length > 0 || stages.length === 0) {
-        throw new UsageError(`--stages takes ${QUEUES.join(', ')}; got "${o.stages}"`);
+        throw new UsageError(`--stages takes ${STAGES.join(', ')}; got "${o.stages}"`);
       }
       const { config } = loadSettings();
       if (!config.redisUrl)
@@ -29,10 +28,11 @@ export function workerCommand(program: Command): void {
           '`frameline worker` needs DATABASE_URL: the embedded PGlite serves one process only',
         );
       }
+      const { runWorker } = await import('@frameline/pipeline');
       await withRuntime(async (rt, signal) => {
         note(`frameline worker ${process.pid}: stages ${stages.join(', ')}`);
         await runWorker(rt, {
-          stages: stages as QueueName[],
+          stages: stages as Stage[],
           ...(o.concurrency ? { concurrency: o.concurrency } : {}),
           once: Boolean(o.once),
           signal,
@@ -47,6 +47,7 @@ export function migrateCommand(program: Command): void {
     .description('apply database migrations (other commands do this by themselves)')
     .action(async () => {
       const { config, log } = loadSettings();
+      const { migrate, openStore } = await import('@frameline/store');
       const store = await openStore(config, log);
       try {
         const applied = await migrate(store.sql, log);
