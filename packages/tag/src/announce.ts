@@ -3,6 +3,11 @@ import type { CueHit } from './entities.js';
 import type { CompiledRule, CompiledTables, EntityInfo } from './rule-set.js';
 import {
   availableElsewhere,
+  dedupe,
+  featureHosts,
+  joinNotMerger,
+  listAround,
+  partnerAsName,
   partOfLongerName,
   releaseAsNoun,
   type SentenceMention,
@@ -10,8 +15,6 @@ import {
 } from './trigger-checks.js';
 import { stageInSentence, versionAfter, versionInSentence } from './versions.js';
 
-// Text allowed between the names of a list: "AMD, Intel and Graphcore", "PyTorch 1.0 and TensorFlow 2.0".
-const LIST_GAP = /^(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?\s*(?:,|,?\s*(?:and|or|&|as well as)|\/)\s*$/iu;
 // Text allowed between a name and a trigger written right next to it: "PyTorch support", "PyTorch 2.0 support".
 // Up to two short function words may sit between ("partners with NVIDIA", "partnership between A and B").
 const ADJACENT_GAP =
@@ -69,8 +72,13 @@ export function announceSentence(
       if (!tables.cues[hit.cue]?.rules.includes(r)) continue;
       if (negated(view, tables, hit)) continue;
       if (!rule.overlaps && consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;
+      // Overlapping is for other words around the same span ("generally available" inside "generally
+      // available on"); the very same phrase ("Bedrock now offers Llama") made its announcement already.
+      if (consumed.some((c) => c.start === hit.start && c.end === hit.end)) continue;
       if (!rule.overlaps && rule.type === 'release' && availableElsewhere(view, hit)) continue;
       if (rule.type === 'release' && releaseAsNoun(view, hit)) continue;
+      if (rule.type === 'acquisition' && joinNotMerger(view, hit)) continue;
+      if (rule.type === 'partnership' && partnerAsName(view, hit)) continue;
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
       const type: AnnouncementType =
@@ -85,6 +93,22 @@ export function announceSentence(
         seen.add(key);
         const objects = slot.objectIds.map((o) => (entities[o] as EntityInfo).id);
         made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
+      }
+      if (type === 'release' && made.length > 0 && !rule.needsVersion) {
+        for (const m of featureHosts(view, hit)) {
+          const info = entities[m.entity] as EntityInfo;
+          if (info.kind !== 'product' || seen.has(`release\u0000${info.id}`)) continue;
+          seen.add(`release\u0000${info.id}`);
+          made.push({
+            type,
+            subject: info.id,
+            objects: [],
+            version: null,
+            stage: null,
+            evidence: { ...evidence },
+            rule: rule.name,
+          });
+        }
       }
       // A partnership is news for each party: one announcement per party, the others as objects.
       if (rule.type === 'partnership' && made.length === 1) {
@@ -246,7 +270,9 @@ function fill(
     rule.type === 'partnership' || rule.type === 'acquisition'
       ? objects.filter((o) => !subjects.some((s) => related(tables, s.entity, o)))
       : objects;
-  if (rule.needsObjects && kept.length === 0) return null;
+  // The subject's own product promoted to an object is not what needs_objects asks for ("Bringing Avatar IV
+  // to TPUs" names no supported thing the rules know, even though TPUs belong to Google Cloud).
+  if (rule.needsObjects && !kept.some((o) => o !== promoted)) return null;
   // A partnership with one named party ("joining forces with AWS") only when that party is next to the
   // trigger; otherwise "to help partners" would make one.
   if (rule.type === 'partnership' && kept.length === 0) {
@@ -312,38 +338,6 @@ function pick(
   }
   if (!seed) return [];
   return dedupe(listAround(view, seed, ok));
-}
-
-/** The seed and its neighbours joined to it by list punctuation ("A, B and C"). */
-function listAround(view: SentenceView, seed: SentenceMention, ok: (m: SentenceMention) => boolean) {
-  const ms = view.mentions;
-  const i = ms.indexOf(seed);
-  let lo = i;
-  let hi = i;
-  while (lo > 0) {
-    const prev = ms[lo - 1] as SentenceMention;
-    if (!ok(prev) || !LIST_GAP.test(view.text.slice(prev.end, (ms[lo] as SentenceMention).start))) break;
-    lo--;
-  }
-  while (hi < ms.length - 1) {
-    const next = ms[hi + 1] as SentenceMention;
-    if (!ok(next) || !LIST_GAP.test(view.text.slice((ms[hi] as SentenceMention).end, next.start))) break;
-    hi++;
-  }
-  // Commas alone do not make a list ("Gemini 2.5, MCP Gains Momentum" is two headlines): one of the joins
-  // must be a conjunction ("A, B and C", "A & B").
-  let joined = false;
-  for (let k = lo; k < hi; k++) {
-    const gap = view.text.slice((ms[k] as SentenceMention).end, (ms[k + 1] as SentenceMention).start);
-    if (/\b(?:and|or)\b|&|\//iu.test(gap.replace(/^[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?/u, ''))) joined = true;
-  }
-  return joined ? ms.slice(lo, hi + 1) : [seed];
-}
-
-function dedupe(ms: SentenceMention[]): SentenceMention[] {
-  const out: SentenceMention[] = [];
-  for (const m of ms) if (!out.some((o) => o.entity === m.entity)) out.push(m);
-  return out;
 }
 
 function kindOf(entities: readonly EntityInfo[], m: SentenceMention): EntityKind {

@@ -1,9 +1,19 @@
 import type { ExtractedAnnouncement } from '@frameline/core';
 
 /**
+ * A platform supporting different things in different sentences ("X is now available in Windsurf. Y is now
+ * available in Windsurf.") makes separate pieces of news: support statements with no object in common stay
+ * apart (the first one keeps the key, so later ones with other objects are kept as they are).
+ */
+function separateSupport(kept: ExtractedAnnouncement, a: ExtractedAnnouncement): boolean {
+  if (a.type !== 'support' || kept.objects.length === 0 || a.objects.length === 0) return false;
+  return !a.objects.some((o) => kept.objects.includes(o));
+}
+
+/**
  * One announcement per (type, subject, version) in a text: a release stated in several sentences ("X is
  * now available. X, released by Y, ...") is one piece of news. The first statement's evidence and rule are
- * kept, the objects of all of them united, and the first stage found kept.
+ * kept, the objects of all of them united, and the first stage found kept. Support is the exception above.
  */
 export function mergeRepeats(announcements: ExtractedAnnouncement[]): ExtractedAnnouncement[] {
   if (announcements.length < 2) return announcements;
@@ -12,7 +22,7 @@ export function mergeRepeats(announcements: ExtractedAnnouncement[]): ExtractedA
   for (const a of announcements) {
     const key = `${a.type}\u0000${a.subject}\u0000${a.version ?? ''}`;
     const kept = first.get(key);
-    if (kept === undefined) {
+    if (kept === undefined || separateSupport(kept, a)) {
       const copy = { ...a, objects: [...a.objects] };
       first.set(key, copy);
       out.push(copy);

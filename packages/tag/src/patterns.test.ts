@@ -35,6 +35,23 @@ describe('entities of the wider ecosystem', () => {
     ]);
   });
 
+  it('knows labs, protocols, evaluation tools and coding agents of recent AI news', () => {
+    expect(ids('Black Forest Labs and ElevenLabs join Sakana AI and Aleph Alpha.')).toEqual([
+      'black-forest-labs',
+      'elevenlabs',
+      'sakana-ai',
+      'aleph-alpha',
+    ]);
+    expect(ids('Google adds A2A support; evaluate agents with Inspect AI and lm-eval.')).toEqual([
+      'google',
+      'a2a-protocol',
+      'inspect-ai',
+      'lm-evaluation-harness',
+    ]);
+    expect(ids("Jules, Google's coding agent, now opens pull requests.")).toEqual(['google-jules', 'google']);
+    expect(ids('Jules Verne wrote novels; the modal dialog closes.')).toEqual([]);
+  });
+
   it('needs context for names that are ordinary words', () => {
     expect(ids('Expanding Context Windows for Long Documents')).toEqual([]);
     expect(ids('The desktop app runs on Windows and macOS.')).toEqual(['windows', 'macos']);
@@ -182,5 +199,145 @@ describe('announcement patterns', () => {
   it('merges a release stated twice in one text into one announcement', () => {
     const r = tag('Gemma 3 is out. Google released Gemma 3 with open weights.', rules);
     expect(brief(r)).toEqual([['release', 'gemma', ['google'], '3']]);
+  });
+});
+
+describe('platform support phrasings', () => {
+  it('reads "Y now offers X" as support by the platform, not a release of it', () => {
+    expect(says('Amazon Bedrock now offers Llama 3.')).toEqual([['support', 'aws-bedrock', ['llama'], null]]);
+  });
+
+  it('reads "X is accelerated by Y" as support by Y', () => {
+    expect(says('Llama 3 is accelerated by Ollama on Apple silicon.')).toEqual([
+      ['support', 'ollama', ['llama'], null],
+    ]);
+  });
+
+  it('reads "Y brings X to its cloud" as support by the one who brings it', () => {
+    expect(says('SAP brings Claude to its sovereign cloud.')).toEqual([['support', 'sap', ['claude'], null]]);
+  });
+
+  it('reads "X powers Y" as support by Y, but not "the power of"', () => {
+    expect(says("Perplexity powers Samsung's new browser.")).toEqual([
+      ['support', 'samsung', ['perplexity'], null],
+    ]);
+    expect(says('IBM and Meta combine the power of watsonx and Llama.')).toEqual([]);
+  });
+
+  it('reads "the X plugin for Y" as support by the host Y', () => {
+    expect(says('The new PyTorch plugin for Visual Studio Code has shipped.')).toContainEqual([
+      'support',
+      'visual-studio-code',
+      ['pytorch'],
+      null,
+    ]);
+  });
+
+  it("needs a supported thing besides the platform's own product", () => {
+    expect(says('Acme x Google Cloud: Bringing FooNet to TPUs')).toEqual([]);
+  });
+
+  it('keeps support for different things in different sentences apart', () => {
+    expect(says('Ollama supports Llama 3. Ollama also supports Gemma 2.')).toEqual([
+      ['support', 'ollama', ['llama'], null],
+      ['support', 'ollama', ['gemma'], null],
+    ]);
+  });
+});
+
+describe('more announcement phrasings', () => {
+  it('reads removing support as a deprecation, not as support', () => {
+    expect(says('Apple is removing support for TensorFlow in Core ML.')).toEqual([
+      ['deprecation', 'tensorflow', ['apple', 'core-ml'], null],
+    ]);
+    expect(says('Google will no longer support TensorFlow Lite.')).toEqual([
+      ['deprecation', 'tensorflow-lite', ['google'], null],
+    ]);
+  });
+
+  it('reads teaming up as a partnership', () => {
+    expect(says('Meta is teaming up with AWS.')).toEqual([
+      ['partnership', 'meta', ['aws'], null],
+      ['partnership', 'aws', ['meta'], null],
+    ]);
+  });
+
+  it('reads first-person findings as research', () => {
+    expect(says('We demonstrate that Llama 3 can plan multi-step tasks.')).toEqual([
+      ['research', 'llama', [], null],
+    ]);
+  });
+
+  it('reads accepting applications as a programme', () => {
+    expect(says('Anthropic is accepting applications for its new fellows cohort.')).toEqual([
+      ['program', 'anthropic', [], null],
+    ]);
+  });
+
+  it('reads an invitation to a conference as an event', () => {
+    expect(says('Meet us at NeurIPS 2024 in Vancouver.')).toEqual([['event', 'neurips', [], null]]);
+  });
+
+  it('reads a plan for the coming weeks as a roadmap', () => {
+    expect(says('OpenAI will roll out GPT-5 in the coming weeks.')).toEqual([
+      ['roadmap', 'openai', ['gpt'], null],
+    ]);
+  });
+
+  it('reads "X joins Y" between companies as an acquisition, not joining a body or forces', () => {
+    expect(says('OpenAI joins SpaceX.')).toEqual([['acquisition', 'spacex', ['openai'], null]]);
+    expect(says('AMD joins the PyTorch Foundation as a premier member.')).toEqual([]);
+    expect(says('Hugging Face joins forces with AWS.')).toEqual([
+      ['partnership', 'hugging-face', ['aws'], null],
+      ['partnership', 'aws', ['hugging-face'], null],
+    ]);
+  });
+
+  it('reads a capitalised "Partners" after a name as a programme name unless "with" follows', () => {
+    expect(says('Weaviate recognized by AWS Partners in Benelux')).toEqual([]);
+    expect(says('Cohere Partners With SAP')).toEqual([
+      ['partnership', 'cohere', ['sap'], null],
+      ['partnership', 'sap', ['cohere'], null],
+    ]);
+  });
+
+  it('reads German "gibt X 10 frei" as a release only with a version', () => {
+    expect(says('Red Hat gibt WildFly 10 frei')).toEqual([['release', 'wildfly', ['red-hat'], '10']]);
+    expect(says('Es gibt WildFly auch als Container.')).toEqual([]);
+  });
+
+  it('reads an unnamed feature "in" a product after a release trigger as that product\'s release', () => {
+    expect(
+      says('Introducing Mistral Medium 3.5, coding agents in Vibe, plus a new mode in Le Chat.'),
+    ).toEqual([
+      ['release', 'mistral-models', [], '3.5'],
+      ['release', 'mistral-vibe', [], null],
+      ['release', 'le-chat', [], null],
+    ]);
+    expect(says('OpenAI launches GPT-5 in ChatGPT.')).toEqual([['release', 'gpt', ['openai'], '5']]);
+  });
+
+  it('reads "X APIs power Y" as support by Y', () => {
+    expect(says('Perplexity APIs power search on Samsung phones.')).toEqual([
+      ['support', 'samsung', ['perplexity'], null],
+    ]);
+  });
+
+  it('reads compatibility through a library as support of it', () => {
+    expect(says('Ollama gains GGUF compatibility through llama.cpp.')).toEqual([
+      ['support', 'ollama', ['llama-cpp'], null],
+    ]);
+  });
+});
+
+describe('ambiguous names acting in the news', () => {
+  it('takes a capitalised ambiguous name right before a trigger, next to another entity', () => {
+    expect(ids('Cursor is now a part of SpaceX')).toEqual(['cursor', 'spacex']);
+    expect(says('Cursor is now a part of SpaceX')).toEqual([['acquisition', 'spacex', ['cursor'], null]]);
+  });
+
+  it('not the ordinary word, nor the tail of a longer name', () => {
+    expect(ids('Move the cursor to the SpaceX logo.')).toEqual(['spacex']);
+    expect(ids('NVIDIA Nemotron 3.5 Lightning is now available on Ollama.')).toEqual(['nemotron', 'ollama']);
   });
 });

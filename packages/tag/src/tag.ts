@@ -74,8 +74,40 @@ function confirm(text: string, raw: RawMention[], sentences: number[], tables: C
       );
       if (context.some((c) => tables.cues[c.cue]?.confirms.includes(m.entity))) return true;
     }
-    return false;
+    return actsInAnnouncement(
+      text,
+      raw,
+      m,
+      [sentences[2 * s] as number, sentences[2 * s + 1] as number],
+      tables,
+    );
   });
+}
+
+/**
+ * "Cursor is now a part of SpaceX", "Arm joins forces with Meta": a capitalised ambiguous name written
+ * right before an announcement trigger, in a sentence that names another entity unambiguously, is that
+ * entity acting in the news, not the ordinary word ("cursor", "arm" are not announced about).
+ */
+function actsInAnnouncement(
+  text: string,
+  raw: RawMention[],
+  m: RawMention,
+  [from, to]: [number, number],
+  tables: CompiledTables,
+): boolean {
+  if (!raw.some((o) => !o.ambiguous && o.entity !== m.entity && o.start >= from && o.end <= to)) return false;
+  // Not the tail of a longer name ("Nemotron 3.5 Lightning", "GPT-5.3-Codex-Spark"): the name opens the
+  // sentence or follows a lowercase word or a comma.
+  const before = text.slice(from, m.start);
+  if (!/^[\s\p{P}]*$/u.test(before) && !/(?:^|[\s(])\p{Ll}+[ \u00a0]+$|,[ \u00a0]+$/u.test(before))
+    return false;
+  return findCues(text, tables, m.end, to).some(
+    (c) =>
+      (tables.cues[c.cue]?.rules.length ?? 0) > 0 &&
+      c.start > m.end &&
+      /^[ \u00a0]+(?:(?:is|are|has|have|now|just|officially) ){0,2}$/u.test(text.slice(m.end, c.start)),
+  );
 }
 
 /**

@@ -21,6 +21,8 @@ export interface SentenceView {
   cues: CueHit[];
 }
 
+// Text allowed between the names of a list: "AMD, Intel and Graphcore", "PyTorch 1.0 and TensorFlow 2.0".
+const LIST_GAP = /^(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?\s*(?:,|,?\s*(?:and|or|&|as well as)|\/)\s*$/iu;
 // Capitalised words that may follow a name in a headline without being part of it.
 const TITLE_WORDS = new Set(
   (
@@ -89,4 +91,95 @@ export function releaseAsNoun(view: SentenceView, hit: CueHit): boolean {
   return /(?:^|[^\p{L}])(?:this|that|these|the|each|every|our|its|their)[ \u00a0]+$/iu.test(
     view.text.slice(Math.max(view.start, hit.start - 8), hit.start),
   );
+}
+
+/**
+ * "X joins the PyTorch Foundation as a member", "joins forces with": joining a body or a cause is not being
+ * acquired; only "X joins Y" between two companies is ("xAI joins SpaceX").
+ */
+export function joinNotMerger(view: SentenceView, hit: CueHit): boolean {
+  if (!/join/i.test(view.text.slice(hit.start, hit.end))) return false;
+  const rest = view.text.slice(hit.end, Math.min(view.end, hit.end + 80));
+  return /^[ \u00a0]+(?:forces|us|hands|the (?:fight|effort|call|movement|race))\b|\b(?:as (?:a|an|its|the|our)|members?|board|Foundation|Alliance|Coalition|Consortium|Forum|Council|Initiative|Program|Programme|Network|Pledge)\b/iu.test(
+    rest,
+  );
+}
+
+/**
+ * "recognized by AWS Partners in Benelux", "the Google Cloud Partner Network": a capitalised "Partner(s)"
+ * right after a name is part of a programme's name unless a preposition of a partnership follows
+ * ("NVIDIA Partners With Cohere").
+ */
+export function partnerAsName(view: SentenceView, hit: CueHit): boolean {
+  if (!/^Partners?$/.test(view.text.slice(hit.start, hit.end))) return false;
+  if (!view.mentions.some((m) => /^[ \u00a0]$/u.test(view.text.slice(m.end, hit.start)))) return false;
+  return !/^[ \u00a0]+(?:with|to|on|up|for|and)\b/iu.test(view.text.slice(hit.end, hit.end + 8));
+}
+
+/**
+ * "Introducing Model 3.5, remote agents in Vibe, plus a new Work mode in Le Chat": after a release trigger,
+ * an unnamed feature "in" a named product (its clause naming nothing else) is a release of that product.
+ */
+export function featureHosts(view: SentenceView, hit: CueHit): SentenceMention[] {
+  const out: SentenceMention[] = [];
+  let from = hit.end;
+  for (const m of view.mentions) {
+    if (m.start < hit.end) continue;
+    const between = view.text.slice(from, m.start);
+    const cut = Math.max(
+      between.lastIndexOf(','),
+      between.lastIndexOf(';'),
+      between.search(/ (?:plus|and) (?!.* (?:plus|and) )/u),
+    );
+    const clause = cut >= 0 ? between.slice(cut + 1) : between;
+    if (
+      /\b(?:available|live|runs?|running|integrated|supported|now|used|built|deployed|hosted)[ \u00a0]+in[ \u00a0]+$/iu.test(
+        clause,
+      )
+    ) {
+      from = m.end;
+      continue;
+    }
+    if (
+      /^[ \u00a0]*(?:(?:plus|and)[ \u00a0]+)?(?:a[ \u00a0]+|new[ \u00a0]+)*\p{L}[\p{L}\p{N} -]*[ \u00a0]in[ \u00a0]+$/u.test(
+        clause,
+      )
+    )
+      out.push(m);
+    from = m.end;
+  }
+  return out;
+}
+
+/** The seed and its neighbours joined to it by list punctuation ("A, B and C"). */
+export function listAround(view: SentenceView, seed: SentenceMention, ok: (m: SentenceMention) => boolean) {
+  const ms = view.mentions;
+  const i = ms.indexOf(seed);
+  let lo = i;
+  let hi = i;
+  while (lo > 0) {
+    const prev = ms[lo - 1] as SentenceMention;
+    if (!ok(prev) || !LIST_GAP.test(view.text.slice(prev.end, (ms[lo] as SentenceMention).start))) break;
+    lo--;
+  }
+  while (hi < ms.length - 1) {
+    const next = ms[hi + 1] as SentenceMention;
+    if (!ok(next) || !LIST_GAP.test(view.text.slice((ms[hi] as SentenceMention).end, next.start))) break;
+    hi++;
+  }
+  // Commas alone do not make a list ("Gemini 2.5, MCP Gains Momentum" is two headlines): one of the joins
+  // must be a conjunction ("A, B and C", "A & B").
+  let joined = false;
+  for (let k = lo; k < hi; k++) {
+    const gap = view.text.slice((ms[k] as SentenceMention).end, (ms[k + 1] as SentenceMention).start);
+    if (/\b(?:and|or)\b|&|\//iu.test(gap.replace(/^[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?/u, ''))) joined = true;
+  }
+  return joined ? ms.slice(lo, hi + 1) : [seed];
+}
+
+/** The mentions with one per entity, first kept. */
+export function dedupe(ms: SentenceMention[]): SentenceMention[] {
+  const out: SentenceMention[] = [];
+  for (const m of ms) if (!out.some((o) => o.entity === m.entity)) out.push(m);
+  return out;
 }
