@@ -26,12 +26,13 @@ const SET_CHECKS: Record<
   GoldSetName,
   { minItems: number; minCorpora: number; entityF1: number; announcementF1: number }
 > = {
-  // Raised after the rules round of 2026-11-27 (entity F1 0.952, announcement F1 0.813 on 133 items), minus
-  // 0.02 (entities) and 0.03 (announcements). First set at 0.824 and 0.587.
-  dev: { minItems: 90, minCorpora: 20, entityF1: 0.93, announcementF1: 0.78 },
+  // Raised after the second rules round of 2026-11-27 (entity F1 0.954, announcement F1 0.852 on 133 items),
+  // minus 0.02 (entities) and 0.03 (announcements). First set at 0.824 and 0.587.
+  dev: { minItems: 90, minCorpora: 20, entityF1: 0.93, announcementF1: 0.82 },
   // Measured when the set was written (entity F1 0.780, announcement F1 0.352 on 125 items, with the
   // development set at 0.952 and 0.775 for the same tagger), minus 0.03 for both.
-  heldout: { minItems: 60, minCorpora: 20, entityF1: 0.75, announcementF1: 0.32 },
+  // Raised after the second rules round (0.786 and 0.372), minus 0.03.
+  heldout: { minItems: 60, minCorpora: 20, entityF1: 0.75, announcementF1: 0.34 },
 };
 
 const claim = (

@@ -1,12 +1,22 @@
-import { CASE_FOLD } from './unicode.js';
+import { CASE_FOLD, isWordBefore, isWordUnit } from './unicode.js';
 
 /**
- * A dense-table Aho-Corasick automaton over case-folded UTF-16 code units. Built once per rule set; one
- * scan reports every pattern occurrence. Case folding lives in the alphabet map (`classOf`), so the text is
- * never copied or lowercased and offsets are exact.
+ * A dense-table Aho-Corasick automaton over case-folded UTF-16 code units that reports only occurrences
+ * starting where a word can start: at the start of the text or after a character that is not a word character
+ * (`isWordBefore` is false there). Built once per rule set; one scan reports every such occurrence. Case
+ * folding lives in the alphabet map (`classOf`), so the text is never copied or lowercased and offsets are
+ * exact.
+ *
+ * Word starts are part of the automaton: besides the trie's states there is a "dead" state for "inside a
+ * word, no pattern under way", which every word character keeps and every other character leaves for the
+ * root. Failure links only go to suffixes that start after a non-word character. Most of a text is spent in
+ * the dead state and the first levels of the trie, so the rows the scan touches stay in cache. The alphabet
+ * tells word characters from others conservatively (surrogates count as non-word), so a scan may report a few
+ * occurrences that do not start at a word start (after an astral letter), never fewer: callers check
+ * `isWordBefore` on what they keep.
  */
 export class Automaton {
-  /** Alphabet class of each code unit after folding; 0 = a unit no pattern contains. */
+  /** Alphabet class of each code unit after folding: 0 and 1 = units no pattern contains (non-word, word). */
   private readonly classOf: Uint16Array;
   private readonly width: number;
   /**
@@ -18,6 +28,8 @@ export class Automaton {
   private readonly out: Int32Array;
   /** Row of the nearest state on the failure chain with an output, or -1. */
   private readonly dict: Int32Array;
+  /** Row of the dead state (inside a word); the root's row is 0. */
+  private readonly deadRow: number;
   /** Length of each pattern in code units. */
   readonly lengths: Int32Array;
   /** The patterns, as given. */
@@ -28,16 +40,26 @@ export class Automaton {
     this.patterns = patterns;
     // Typed arrays rather than a Map: this runs for all 65,536 code units of each automaton at load time.
     const classOfFolded = new Uint16Array(0x10000);
-    let classes = 0;
+    let classes = 1;
     for (const p of patterns) {
       for (let i = 0; i < p.length; i++) {
         const f = CASE_FOLD[p.charCodeAt(i)] as number;
         if (classOfFolded[f] === 0) classOfFolded[f] = ++classes;
       }
     }
-    this.width = classes + 1;
+    const w = classes + 1;
+    this.width = w;
     this.classOf = new Uint16Array(0x10000);
-    for (let c = 0; c < 0x10000; c++) this.classOf[c] = classOfFolded[CASE_FOLD[c] as number] as number;
+    // A class is a word class only when every unit in it is a word character (surrogates never are).
+    const wordClass = new Uint8Array(w).fill(1);
+    wordClass[0] = 0;
+    for (let c = 0; c < 0x10000; c++) {
+      const word = isWordUnit(c);
+      let cls = classOfFolded[CASE_FOLD[c] as number] as number;
+      if (cls === 0) cls = word ? 1 : 0;
+      else if (!word) wordClass[cls] = 0;
+      this.classOf[c] = cls;
+    }
 
     // Trie: children as a sparse map while building, then the dense table with failure links folded in.
     const children: Map<number, number>[] = [new Map()];
@@ -61,15 +83,25 @@ export class Automaton {
       this.lengths[index] = p.length;
     });
 
-    const n = children.length;
-    const w = this.width;
+    // States: the trie's nodes (root = 0), then the dead state.
+    const dead = children.length;
+    const n = dead + 1;
+    children.push(new Map());
+    outs.push(-1);
+    this.deadRow = dead * w;
     this.delta = new Int32Array(n * w);
     this.out = new Int32Array(n).fill(-1);
     this.dict = new Int32Array(n).fill(-1);
     const fail = new Int32Array(n);
+    for (let cls = 0; cls < w; cls++) {
+      const next = wordClass[cls] === 1 ? dead * w : 0;
+      this.delta[dead * w + cls] = next;
+      this.delta[cls] = next;
+    }
     const queue: number[] = [];
     for (const [cls, child] of children[0] as Map<number, number>) {
       this.delta[cls] = child * w;
+      fail[child] = wordClass[cls] === 1 ? dead : 0;
       queue.push(child);
     }
     for (let head = 0; head < queue.length; head++) {
@@ -98,15 +130,16 @@ export class Automaton {
   hitEnd: Int32Array = new Int32Array(256);
 
   /**
-   * Scan `text[from, to)` and record every occurrence in `hitPattern`/`hitEnd`, in order of end offset (at
-   * one end offset the longest pattern first); returns how many. Hits go to reused buffers rather than a
-   * callback so the hot loop stays monomorphic; read them before the next scan.
+   * Scan `text[from, to)` and record every occurrence that starts at a word start (see the class comment) in
+   * `hitPattern`/`hitEnd`, in order of end offset (at one end offset the longest pattern first); returns how
+   * many. Hits go to reused buffers rather than a callback so the hot loop stays monomorphic; read them
+   * before the next scan.
    */
   scan(text: string, from: number, to: number): number {
     const { classOf, delta, out, dict } = this;
     const w = this.width;
     let count = 0;
-    let row = 0;
+    let row = isWordBefore(text, from) ? this.deadRow : 0;
     for (let i = from; i < to; i++) {
       row = delta[row + (classOf[text.charCodeAt(i)] as number)] as number;
       if (row >= 0) continue;

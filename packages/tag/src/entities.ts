@@ -1,4 +1,4 @@
-import type { CompiledTables } from './rule-set.js';
+import type { CompiledTables, SurfaceUse } from './rule-set.js';
 import { isWordAt, isWordBefore, PUNCT_FOLD } from './unicode.js';
 
 /** One selected mention of an entity, before ambiguous names are confirmed. */
@@ -19,6 +19,29 @@ function sameCase(text: string, start: number, form: string): boolean {
   return true;
 }
 
+const NO_USES: readonly SurfaceUse[] = [];
+
+/** Scratch buffers for `findMentions`' candidates, grown as needed and reused (it is not reentrant). */
+interface Scratch {
+  starts: Int32Array;
+  ends: Int32Array;
+  owners: Int32Array;
+  ambiguous: Uint8Array;
+  order: Int32Array;
+}
+
+function newScratch(size: number): Scratch {
+  return {
+    starts: new Int32Array(size),
+    ends: new Int32Array(size),
+    owners: new Int32Array(size),
+    ambiguous: new Uint8Array(size),
+    order: new Int32Array(size),
+  };
+}
+
+let scratch = newScratch(256);
+
 /**
  * The entity pass: one scan of the automaton over `text[from, to)`, keeping whole-word matches whose case
  * rules hold, then choosing leftmost-longest among overlapping ones; shorter names nested inside a longer
@@ -27,15 +50,17 @@ function sameCase(text: string, start: number, form: string): boolean {
  */
 export function findMentions(text: string, tables: CompiledTables, from = 0, to = text.length): RawMention[] {
   const { entityMatcher, surfaces } = tables;
-  const lengths = entityMatcher.lengths;
-  // Candidates as parallel arrays; block phrases (`not:`) kept apart.
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const owners: number[] = [];
-  const ambiguous: number[] = [];
-  let blocks: { start: number; end: number; entity: number }[] | null = null;
   const count = entityMatcher.scan(text, from, to);
+  // Most fields (titles above all) name nothing: nothing to allocate then.
+  if (count === 0) return [];
+  const lengths = entityMatcher.lengths;
   const { hitPattern, hitEnd } = entityMatcher;
+  // Candidates as parallel arrays in reused scratch buffers (never more than the hits); block phrases
+  // (`not:`) kept apart.
+  if (scratch.starts.length < count) scratch = newScratch(count * 2);
+  const { starts, ends, owners, ambiguous, order } = scratch;
+  let candidates = 0;
+  let blocks: { start: number; end: number; entity: number }[] | null = null;
   for (let h = 0; h < count; h++) {
     const pattern = hitPattern[h] as number;
     const end = hitEnd[h] as number;
@@ -43,7 +68,7 @@ export function findMentions(text: string, tables: CompiledTables, from = 0, to 
     if (isWordBefore(text, start) || isWordAt(text, end)) continue;
     let owner = -1;
     let amb = true;
-    for (const use of surfaces[pattern] ?? []) {
+    for (const use of surfaces[pattern] ?? NO_USES) {
       if (use.exact !== null && !sameCase(text, start, use.exact)) continue;
       if (use.block) {
         blocks ??= [];
@@ -54,32 +79,37 @@ export function findMentions(text: string, tables: CompiledTables, from = 0, to 
       }
     }
     if (owner < 0) continue;
-    starts.push(start);
-    ends.push(end);
-    owners.push(owner);
-    ambiguous.push(amb ? 1 : 0);
+    starts[candidates] = start;
+    ends[candidates] = end;
+    owners[candidates] = owner;
+    ambiguous[candidates] = amb ? 1 : 0;
+    candidates++;
   }
+  if (candidates === 0) return [];
 
-  const order: number[] = [];
+  let kept = 0;
   let sorted = true;
-  for (let i = 0; i < starts.length; i++) {
+  for (let i = 0; i < candidates; i++) {
     const s = starts[i] as number;
     const e = ends[i] as number;
     const o = owners[i] as number;
     if (blocks?.some((b) => b.entity === o && b.start <= s && e <= b.end)) continue;
-    if (order.length > 0 && s <= (starts[order[order.length - 1] as number] as number)) sorted = false;
-    order.push(i);
+    if (kept > 0 && s <= (starts[order[kept - 1] as number] as number)) sorted = false;
+    order[kept++] = i;
   }
   // Candidates arrive by end offset; leftmost-longest needs them by start, longest first. Without nesting or
   // overlap (the usual case) both orders agree and the sort is skipped.
   if (!sorted) {
-    order.sort(
-      (a, b) => (starts[a] as number) - (starts[b] as number) || (ends[b] as number) - (ends[a] as number),
-    );
+    order
+      .subarray(0, kept)
+      .sort(
+        (a, b) => (starts[a] as number) - (starts[b] as number) || (ends[b] as number) - (ends[a] as number),
+      );
   }
   const out: RawMention[] = [];
   let covered = from;
-  for (const i of order) {
+  for (let k = 0; k < kept; k++) {
+    const i = order[k] as number;
     const start = starts[i] as number;
     if (start < covered) {
       // "NVIDIA DGX" then "DGX Spark": an overlapping longer name of the same entity (or of a product of

@@ -37,6 +37,11 @@ export function isWordCodePoint(cp: number): boolean {
   return WORD.test(String.fromCodePoint(cp));
 }
 
+/** Whether a UTF-16 code unit is a word character on its own (surrogates never are). */
+export function isWordUnit(unit: number): boolean {
+  return BMP_WORD[unit] === 1;
+}
+
 /** Whether the character ending just before UTF-16 offset `i` is a word character (false at the start). */
 export function isWordBefore(text: string, i: number): boolean {
   if (i <= 0) return false;
