@@ -14,24 +14,22 @@ export interface Discovery {
   alternatives: string[];
 }
 
-async function tryFeed(
-  url: string,
-  opts: FetchOptions,
-): Promise<{ feed: ParsedFeed; url: string } | { html: string; url: string } | null> {
+type Read = { feed: ParsedFeed; url: string } | { html: string; url: string };
+
+/** Fetch a URL and read it as a feed, or, when it is not one, as a page to look for feed links in. */
+async function readFeedOrPage(url: string, opts: FetchOptions): Promise<Read> {
+  const res = await fetchUrl(url, null, opts);
   try {
-    const res = await fetchUrl(url, null, opts);
-    try {
-      return {
-        feed: await parseFeed(res.body, { url: res.url, contentType: res.contentType }),
-        url: res.url,
-      };
-    } catch (err) {
-      if (!(err instanceof PermanentError)) throw err;
-      return { html: decodeBuffer(Buffer.from(res.body)), url: res.url };
-    }
-  } catch {
-    return null;
+    return { feed: await parseFeed(res.body, { url: res.url, contentType: res.contentType }), url: res.url };
+  } catch (err) {
+    if (!(err instanceof PermanentError)) throw err;
+    return { html: decodeBuffer(Buffer.from(res.body)), url: res.url };
   }
+}
+
+/** A candidate feed URL: read it, or null when it cannot be fetched (the next candidate is tried). */
+async function tryFeed(url: string, opts: FetchOptions): Promise<Read | null> {
+  return readFeedOrPage(url, opts).catch(() => null);
 }
 
 /**
@@ -39,20 +37,22 @@ async function tryFeed(
  * `<link rel="alternate">` that parses, else the first common feed path (/feed, /rss.xml, ...) that parses.
  */
 export async function discoverSource(url: string, opts: FetchOptions): Promise<Discovery> {
-  let first: Awaited<ReturnType<typeof tryFeed>>;
+  let first: Read;
   try {
-    const res = await fetchUrl(url, null, opts);
-    try {
-      const feed = await parseFeed(res.body, { url: res.url, contentType: res.contentType });
-      return { url: res.url, title: feed.title, format: feed.format, how: 'given', alternatives: [] };
-    } catch (err) {
-      if (!(err instanceof PermanentError)) throw err;
-      first = { html: decodeBuffer(Buffer.from(res.body)), url: res.url };
-    }
+    first = await readFeedOrPage(url, opts);
   } catch (err) {
     throw new Error(`cannot read ${url}: ${describeError(err)}`, { cause: err });
   }
-  const declared = 'html' in first ? discoverFeeds(first.html, first.url) : [];
+  if ('feed' in first) {
+    return {
+      url: first.url,
+      title: first.feed.title,
+      format: first.feed.format,
+      how: 'given',
+      alternatives: [],
+    };
+  }
+  const declared = discoverFeeds(first.html, first.url);
   for (const candidate of declared) {
     const found = await tryFeed(candidate.url, opts);
     if (found && 'feed' in found) {

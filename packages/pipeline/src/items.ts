@@ -65,13 +65,21 @@ export const SUMMARY_ONLY_CHARS = 1_500;
 
 /**
  * Whether to fetch an item's linked page. `auto` does so when the feed gives no full content and its summary
- * is short (or ends in an ellipsis or "read more"), which is how teaser feeds look.
+ * is short (or ends in an ellipsis or "read more"), which is how teaser feeds look. `text` is the item's
+ * text as stored (toDocumentInput's), which without content is its summary's text.
  */
-export function wantsArticle(item: FeedItem, format: ParsedFeed['format'], mode: ArticleMode): boolean {
+export function wantsArticle(
+  item: FeedItem,
+  format: ParsedFeed['format'],
+  mode: ArticleMode,
+  text: string,
+): boolean {
   if (mode === 'never' || !item.link || !/^https?:/i.test(item.link)) return false;
   if (format === 'ical' || format === 'sitemap') return false;
   if (mode === 'always') return true;
   if (item.content?.trim()) return false;
-  const text = item.summary ? htmlToText(item.summary).trim() : '';
-  return text.length < SUMMARY_ONLY_CHARS || /(…|\.\.\.|\[…\]|read more|continue reading)\s*$/i.test(text);
+  const teaser = text.trim();
+  return (
+    teaser.length < SUMMARY_ONLY_CHARS || /(…|\.\.\.|\[…\]|read more|continue reading)\s*$/i.test(teaser)
+  );
 }

@@ -63,9 +63,10 @@ async function parseAndStore(
   const guids = docs.map((d) => d.guid);
   const duplicates = await markDuplicates(ctx.sql, source.id, guids);
   const wanted = new Set(
-    feed.items.flatMap((item, i) =>
-      wantsArticle(item, feed.format, source.articleMode) ? [docs[i]?.guid] : [],
-    ),
+    feed.items.flatMap((item, i) => {
+      const doc = docs[i];
+      return doc && wantsArticle(item, feed.format, source.articleMode, doc.text) ? [doc.guid] : [];
+    }),
   );
   const todo = await documentsToProcess(ctx.sql, source.id, ctx.ruleSet.version, guids);
   let articles = 0;
