@@ -26,13 +26,15 @@ const SET_CHECKS: Record<
   GoldSetName,
   { minItems: number; minCorpora: number; entityF1: number; announcementF1: number }
 > = {
-  // Raised after the second rules round of 2026-11-27 (entity F1 0.954, announcement F1 0.852 on 133 items),
-  // minus 0.02 (entities) and 0.03 (announcements). First set at 0.824 and 0.587.
-  dev: { minItems: 90, minCorpora: 20, entityF1: 0.93, announcementF1: 0.82 },
-  // Measured when the set was written (entity F1 0.780, announcement F1 0.352 on 125 items, with the
-  // development set at 0.952 and 0.775 for the same tagger), minus 0.03 for both.
-  // Raised after the second rules round (0.786 and 0.372), minus 0.03.
-  heldout: { minItems: 60, minCorpora: 20, entityF1: 0.75, announcementF1: 0.34 },
+  // The issue's targets (entity F1 ≥ 0.95, announcement F1 ≥ 0.85). Measured after the third rules round of
+  // 2026-11-27: 0.980 and 0.884 on 133 items (first set at 0.824 and 0.587, then 0.93 and 0.82).
+  dev: { minItems: 90, minCorpora: 20, entityF1: 0.95, announcementF1: 0.85 },
+  // Measured when the set was written (entity F1 0.780, announcement F1 0.352 on 125 items), then 0.786 and
+  // 0.372 after the second rules round, 0.822 and 0.426 after the third; floors are those minus 0.03.
+  heldout: { minItems: 60, minCorpora: 20, entityF1: 0.79, announcementF1: 0.39 },
+  // Annotated during the third rules round from a quarter of every feed that rule writers never read
+  // (`reservedForHeldout2`): 0.786 and 0.530 on 112 items when it was complete, minus 0.03.
+  heldout2: { minItems: 60, minCorpora: 20, entityF1: 0.75, announcementF1: 0.5 },
 };
 
 const claim = (

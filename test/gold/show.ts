@@ -2,26 +2,42 @@
  * Print what an annotator must read: the title and text the tagger sees for feed items.
  *
  *   npx tsx test/gold/show.ts <corpus path> <index>[,<index>...] [maxChars]   items of one feed
- *   npx tsx test/gold/show.ts --gold [dev|heldout]                         every item of a gold set (default dev)
+ *   npx tsx test/gold/show.ts --reserved <corpus path>                      items kept for heldout2 (index, title)
+ *   npx tsx test/gold/show.ts --gold [dev|heldout|heldout2]                every item of a gold set (default dev)
  *
  * Corpus paths are relative to ../shared/corpora (e.g. Olshansk-rss-feeds/feeds/feed_meta_ai.xml).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFeed } from '@frameline/parse';
 import { htmlToText } from '@frameline/tag';
-import { GOLD_SETS, loadGoldTexts, readGold, sharedDir } from './lib.js';
+import { GOLD_SETS, loadGoldTexts, readGold, reservedForHeldout2, sharedDir } from './lib.js';
 
 async function main(): Promise<void> {
   const [first, second, third] = process.argv.slice(2);
+  if (first === '--reserved' && second !== undefined) {
+    // Items of one feed kept for the second held-out set and not yet in any gold set: index and title.
+    const taken = new Set(
+      Object.values(GOLD_SETS)
+        .filter(({ path }) => existsSync(path))
+        .flatMap(({ path }) => readGold(path).map((g) => `${g.corpus}#${g.index}`)),
+    );
+    const feed = await parseFeed(new Uint8Array(readFileSync(join(sharedDir(), 'corpora', second))));
+    feed.items.forEach((item, index) => {
+      if (reservedForHeldout2(second, index) && !taken.has(`${second}#${index}`)) {
+        process.stdout.write(`${index}\t${item.title ?? ''}\n`);
+      }
+    });
+    return;
+  }
   if (first === '--gold') {
     const set = second ?? 'dev';
-    if (set !== 'dev' && set !== 'heldout') {
-      process.stderr.write(`--gold takes dev or heldout, not "${set}"\n`);
+    if (!(set in GOLD_SETS)) {
+      process.stderr.write(`--gold takes ${Object.keys(GOLD_SETS).join(', ')}, not "${set}"\n`);
       process.exitCode = 2;
       return;
     }
-    for (const item of await loadGoldTexts(readGold(GOLD_SETS[set].path))) {
+    for (const item of await loadGoldTexts(readGold(GOLD_SETS[set as keyof typeof GOLD_SETS].path))) {
       process.stdout.write(
         `\n=== ${item.file}:${item.line}: ${item.corpus} #${item.index}\nTITLE: ${item.title}\n`,
       );
