@@ -6,9 +6,12 @@ import {
   markSourceFailed,
   markSourceOk,
   PAUSE_AFTER_ERRORS,
+  registerRuleSet,
+  replaceExtraction,
   resumeSource,
   upsertDocuments,
 } from '@frameline/store';
+import { loadRuleSet, tag } from '@frameline/tag';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 
@@ -126,5 +129,39 @@ describe('sources', () => {
       etag: '"abc"',
       lastModified: 'Tue, 02 Oct 2018 16:00:00 GMT',
     });
+  });
+});
+
+describe('extractions', () => {
+  test('a name a release introduced is stored as an entity of its own, and again without conflict', async () => {
+    const rules = loadRuleSet();
+    await registerRuleSet(db.sql, { version: rules.version, name: 'default', entities: rules.entities });
+    const { source } = await addSource(db.sql, { url: 'https://example.org/feed-new-names' });
+    await upsertDocuments(db.sql, source.id, 'c1', [
+      item('nn', 'Introducing Quillmark Studio, notebooks for PyTorch teams.'),
+    ]);
+    const [doc] = await db.sql<{ id: number; contentHash: string }[]>`
+      select id, content_hash as "contentHash" from documents where guid = 'nn'`;
+    if (!doc) throw new Error('document not stored');
+    const result = tag('Introducing Quillmark Studio, notebooks for PyTorch teams.', rules);
+    expect(result.entities.map((e) => e.id)).toEqual(['quillmark-studio', 'pytorch']);
+    for (let round = 0; round < 2; round++) {
+      const written = await replaceExtraction(db.sql, { ...doc, ruleSet: rules.version }, [
+        { field: 'text', result },
+      ]);
+      expect(written).toBe(true);
+    }
+    const entities = await db.sql<{ id: string; name: string; kind: string }[]>`
+      select id, name, kind from entities where id in ('quillmark-studio', 'pytorch') order by id`;
+    expect(entities).toEqual([
+      { id: 'pytorch', name: 'PyTorch', kind: 'framework' },
+      { id: 'quillmark-studio', name: 'Quillmark Studio', kind: 'product' },
+    ]);
+    const announcements = await db.sql<{ type: string; subject: string }[]>`
+      select type, subject from announcements where document_id = ${doc.id}`;
+    expect(announcements).toEqual([{ type: 'release', subject: 'quillmark-studio' }]);
+    const [mentions] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from mentions where document_id = ${doc.id}`;
+    expect(mentions?.n).toBe(2);
   });
 });

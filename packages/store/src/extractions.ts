@@ -81,6 +81,16 @@ export async function replaceExtraction(
         });
       }
     }
+    // Entities the rule set does not list (names a release introduced: "Introducing Model Vault") are
+    // recorded on first sight; a listed entity is never changed here.
+    const named = new Map<string, { id: string; name: string; kind: string; parent: null }>();
+    for (const { result } of fields) {
+      for (const e of result.entities)
+        named.set(e.id, { id: e.id, name: e.name, kind: e.kind, parent: null });
+    }
+    if (named.size > 0) {
+      await tx`insert into entities ${tx([...named.values()])} on conflict (id) do nothing`;
+    }
     for (let i = 0; i < mentions.length; i += 1000) {
       await tx`insert into mentions ${tx(mentions.slice(i, i + 1000))} on conflict do nothing`;
     }

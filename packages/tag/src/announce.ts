@@ -9,6 +9,7 @@ import {
   listAround,
   partnerAsName,
   partOfLongerName,
+  raiseWithoutMoney,
   releaseAsNoun,
   type SentenceMention,
   type SentenceView,
@@ -79,6 +80,7 @@ export function announceSentence(
       if (rule.type === 'release' && releaseAsNoun(view, hit)) continue;
       if (rule.type === 'acquisition' && joinNotMerger(view, hit)) continue;
       if (rule.type === 'partnership' && partnerAsName(view, hit)) continue;
+      if (rule.type === 'funding' && raiseWithoutMoney(view, hit)) continue;
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
       const type: AnnouncementType =

@@ -59,7 +59,7 @@ function build(spec: RulesSpec): Built {
     }
     const key = foldWith(CASE_FOLD, form.value);
     const id = spec.entities[use.entity]?.id ?? '';
-    if (!use.block) {
+    if (!use.block && use.newName === 0) {
       const writers = firstWriter.get(key) ?? [];
       for (const w of writers) {
         if (w.id === id) continue;
@@ -83,15 +83,39 @@ function build(spec: RulesSpec): Built {
   spec.entities.forEach((e, entity) => {
     const cased = new Set([...e.exact, ...e.ambiguous].map((l) => l.value));
     if (!cased.has(e.name))
-      addSurface({ value: e.name, pos: e.pos }, { entity, exact: null, ambiguous: false, block: false });
-    for (const a of e.aliases) addSurface(a, { entity, exact: null, ambiguous: false, block: false });
+      addSurface(
+        { value: e.name, pos: e.pos },
+        { entity, exact: null, ambiguous: false, block: false, newName: 0 },
+      );
+    for (const a of e.aliases)
+      addSurface(a, { entity, exact: null, ambiguous: false, block: false, newName: 0 });
     for (const a of e.exact)
-      addSurface(a, { entity, exact: foldWith(PUNCT_FOLD, a.value), ambiguous: false, block: false });
+      addSurface(a, {
+        entity,
+        exact: foldWith(PUNCT_FOLD, a.value),
+        ambiguous: false,
+        block: false,
+        newName: 0,
+      });
     for (const a of e.ambiguous) {
-      addSurface(a, { entity, exact: foldWith(PUNCT_FOLD, a.value), ambiguous: true, block: false });
+      addSurface(a, {
+        entity,
+        exact: foldWith(PUNCT_FOLD, a.value),
+        ambiguous: true,
+        block: false,
+        newName: 0,
+      });
     }
-    for (const a of e.not) addSurface(a, { entity, exact: null, ambiguous: false, block: true });
+    for (const a of e.not) addSurface(a, { entity, exact: null, ambiguous: false, block: true, newName: 0 });
   });
+  // Phrases around names the rules do not know ("Introducing ...", "... is now available") are found by the
+  // same scan as the names.
+  for (const a of spec.newNames.openers)
+    addSurface(a, { entity: -1, exact: null, ambiguous: false, block: false, newName: 1 });
+  for (const a of spec.newNames.followers) {
+    addSurface(a, { entity: -1, exact: null, ambiguous: false, block: false, newName: 2 });
+  }
+  const words = (list: Located[]) => new Set(list.map((w) => w.value.toLowerCase()));
 
   // Cue phrases: triggers, plan and negation words, and context words.
   const cuePatterns: string[] = [];
@@ -182,6 +206,16 @@ function build(spec: RulesSpec): Built {
         ancestors,
         contextEntities,
         rules,
+        entityIndex: index,
+        newNames: {
+          notNames: words(spec.newNames.notNames),
+          featureWords: words(spec.newNames.featureWords),
+          programWords: words(spec.newNames.programWords),
+          eventWords: words(spec.newNames.eventWords),
+          vendorWords: words(spec.newNames.vendorWords),
+          libraryWords: words(spec.newNames.libraryWords),
+          researchWords: [...words(spec.newNames.researchWords)],
+        },
       },
     },
   };

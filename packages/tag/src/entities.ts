@@ -43,6 +43,12 @@ function newScratch(size: number): Scratch {
 let scratch = newScratch(256);
 
 /**
+ * Phrases around new names found by the last `findMentions` call, as flat [start, end, 1 | 2, ...] triples
+ * (1: before a name, 2: after it; see `SurfaceUse.newName`). Read before the next call.
+ */
+export const newNameHits: number[] = [];
+
+/**
  * The entity pass: one scan of the automaton over `text[from, to)`, keeping whole-word matches whose case
  * rules hold, then choosing leftmost-longest among overlapping ones; shorter names nested inside a longer
  * one are not mentions. A `not:` phrase of an entity removes that entity's names inside it (and only its).
@@ -51,6 +57,7 @@ let scratch = newScratch(256);
 export function findMentions(text: string, tables: CompiledTables, from = 0, to = text.length): RawMention[] {
   const { entityMatcher, surfaces } = tables;
   const count = entityMatcher.scan(text, from, to);
+  newNameHits.length = 0;
   // Most fields (titles above all) name nothing: nothing to allocate then.
   if (count === 0) return [];
   const lengths = entityMatcher.lengths;
@@ -69,6 +76,10 @@ export function findMentions(text: string, tables: CompiledTables, from = 0, to 
     let owner = -1;
     let amb = true;
     for (const use of surfaces[pattern] ?? NO_USES) {
+      if (use.newName !== 0) {
+        newNameHits.push(start, end, use.newName);
+        continue;
+      }
       if (use.exact !== null && !sameCase(text, start, use.exact)) continue;
       if (use.block) {
         blocks ??= [];

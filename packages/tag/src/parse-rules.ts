@@ -4,6 +4,7 @@ import { parseSimpleYaml } from './simple-yaml.js';
 import {
   type EntitySpec,
   type Located,
+  type NewNamesSpec,
   type Pos,
   type RuleError,
   type RuleSpec,
@@ -28,7 +29,18 @@ const RULE_KEYS = [
   'bare',
   'when_planned',
 ];
-const TOP_KEYS = ['entities', 'announcements', 'plan_words', 'negation_words'];
+const NEW_NAME_KEYS = {
+  new_name_openers: 'openers',
+  new_name_followers: 'followers',
+  not_new_names: 'notNames',
+  new_name_feature_words: 'featureWords',
+  new_name_program_words: 'programWords',
+  new_name_event_words: 'eventWords',
+  new_name_vendor_words: 'vendorWords',
+  new_name_library_words: 'libraryWords',
+  not_new_name_parts: 'researchWords',
+} as const;
+const TOP_KEYS = ['entities', 'announcements', 'plan_words', 'negation_words', ...Object.keys(NEW_NAME_KEYS)];
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Reads one YAML document into a RulesSpec, collecting every problem with its line and column. */
@@ -221,7 +233,13 @@ export function readRules(
   const simple = options.fast === false ? null : parseSimpleYaml(yamlText);
   const lines = simple?.lines ?? new LineCounter();
   const reader = new Reader(lines);
-  const spec: RulesSpec = { entities: [], rules: [], planWords: [], negationWords: [] };
+  const spec: RulesSpec = {
+    entities: [],
+    rules: [],
+    planWords: [],
+    negationWords: [],
+    newNames: emptyNewNames(),
+  };
   let root: unknown = simple?.root;
   if (simple === null) {
     const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -250,7 +268,24 @@ export function readRules(
   if (isSeq(rules)) for (const item of rules.items) spec.rules.push(...nonNull(reader.rule(item)));
   spec.planWords = reader.list(root.get('plan_words', true), 'plan_words', top);
   spec.negationWords = reader.list(root.get('negation_words', true), 'negation_words', top);
+  for (const [key, field] of Object.entries(NEW_NAME_KEYS)) {
+    spec.newNames[field] = reader.list(root.get(key, true), key, top);
+  }
   return { spec, errors: reader.errors, complete: true };
+}
+
+function emptyNewNames(): NewNamesSpec {
+  return {
+    openers: [],
+    followers: [],
+    notNames: [],
+    featureWords: [],
+    programWords: [],
+    eventWords: [],
+    vendorWords: [],
+    libraryWords: [],
+    researchWords: [],
+  };
 }
 
 function nonNull<T>(x: T | null): T[] {

@@ -108,7 +108,7 @@ describe('announcement patterns', () => {
   it('reads "X now offers / integrates ..." as a feature release of X', () => {
     expect(says('ChatGPT now remembers your earlier projects.')).toEqual([['release', 'chatgpt', [], null]]);
     expect(says('Le Chat now integrates with Jira through MCP.')).toEqual([
-      ['support', 'le-chat', ['model-context-protocol'], null],
+      ['support', 'le-chat', ['jira', 'model-context-protocol'], null],
       ['release', 'le-chat', [], null],
     ]);
   });
@@ -149,8 +149,14 @@ describe('announcement patterns', () => {
     expect(says('Pinecone Serverless Backup Vaults are now generally available')).toEqual([
       ['release', 'pinecone', [], null],
     ]);
-    expect(says('Pinecone Lattice is now generally available')).toEqual([]);
-    expect(says('Announcing the Pinecone Rust Client')).toEqual([]);
+    // One more capitalised word names a new thing, released under its own name (see new-names.ts).
+    expect(says('Pinecone Lattice is now generally available')).toEqual([
+      ['release', 'pinecone-lattice', [], null],
+    ]);
+    // A client library in a language is a library of its own, released under its own name.
+    expect(says('Announcing the Pinecone Rust Client')).toEqual([
+      ['release', 'pinecone-rust-client', [], null],
+    ]);
   });
 
   it('does not release a name that only qualifies another word', () => {
@@ -266,6 +272,37 @@ describe('more announcement phrasings', () => {
     expect(says('We demonstrate that Llama 3 can plan multi-step tasks.')).toEqual([
       ['research', 'llama', [], null],
     ]);
+  });
+
+  it('reads "raise" as funding only with money or a round after it', () => {
+    expect(says('Mistral AI raises €600M in a Series B.')).toEqual([['funding', 'mistral-ai', [], null]]);
+    expect(says('Cohere raised a Series D led by two funds.')).toEqual([['funding', 'cohere', [], null]]);
+    expect(
+      says('A new analysis from OpenAI reveals flaws, raising concerns about coding benchmarks.'),
+    ).not.toContainEqual(['funding', 'openai', [], null]);
+  });
+
+  it('reads "you can now use X in Y" and "X can now run in Y" as support by Y', () => {
+    expect(says('You can now use Claude Opus 4.5 in Windsurf!')).toEqual([
+      ['support', 'windsurf', ['claude'], null],
+    ]);
+    expect(says('Codex can now run in JetBrains IDEs.')).toEqual([
+      ['support', 'jetbrains', ['openai-codex'], null],
+    ]);
+  });
+
+  it('takes an ambiguous name as the place something became available in', () => {
+    expect(says('Gemini 3 Pro is now available in Cursor.')).toEqual([
+      ['support', 'cursor', ['gemini'], null],
+    ]);
+    expect(ids('Move the cursor to the left to select a model.')).toEqual([]);
+  });
+
+  it('reads "X now supports <a feature>" as a release of X, "X now supports Y" as support', () => {
+    expect(says('Weaviate Cloud now supports role-based access control.')).toEqual([
+      ['release', 'weaviate-cloud', [], null],
+    ]);
+    expect(says('Ollama now supports Qwen3.')).toEqual([['support', 'ollama', ['qwen'], null]]);
   });
 
   it('reads accepting applications as a programme', () => {

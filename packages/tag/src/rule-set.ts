@@ -21,6 +21,20 @@ export interface SurfaceUse {
   readonly ambiguous: boolean;
   /** A `not:` phrase: the entity's own names inside it are not mentions. */
   readonly block: boolean;
+  /** 1: a phrase before a new name ("introducing"), 2: one after it ("is now available"); `entity` is -1. */
+  readonly newName: 0 | 1 | 2;
+}
+
+/** Word lists for names the rules do not know (see `new-names.ts`), lowercased. */
+export interface NewNameWords {
+  readonly notNames: ReadonlySet<string>;
+  readonly featureWords: ReadonlySet<string>;
+  readonly programWords: ReadonlySet<string>;
+  readonly eventWords: ReadonlySet<string>;
+  readonly vendorWords: ReadonlySet<string>;
+  readonly libraryWords: ReadonlySet<string>;
+  /** Parts of words that make a name a research output ("bench"): never a new name. */
+  readonly researchWords: readonly string[];
 }
 
 /** What a cue phrase (trigger, plan word, negation, context word) is used for. */
@@ -75,6 +89,9 @@ export interface CompiledTables {
   /** For each entity: indices of entities whose mention confirms its ambiguous names. */
   readonly contextEntities: readonly (readonly number[])[];
   readonly rules: readonly CompiledRule[];
+  readonly newNames: NewNameWords;
+  /** Index of each entity id. */
+  readonly entityIndex: ReadonlyMap<string, number>;
 }
 
 /** A compiled, versioned rule set: build once with `loadRuleSet` or `compileRules`, then `tag` many texts. */

@@ -54,6 +54,32 @@ export interface RulesSpec {
   rules: RuleSpec[];
   planWords: Located[];
   negationWords: Located[];
+  newNames: NewNamesSpec;
+}
+
+/**
+ * How names the rules do not know are found where a release introduces them ("Introducing Muse Spark 1.1"):
+ * the `new_name_*` lists of the rules file.
+ */
+export interface NewNamesSpec {
+  /** Phrases right before a new name ("introducing", "say hello to"). */
+  openers: Located[];
+  /** Phrases right after a new name that opens a line ("is now available", "is here"). */
+  followers: Located[];
+  /** Capitalised words that are never a new name, nor start one ("New", "Winners"). */
+  notNames: Located[];
+  /** Last words that make a name a feature of something else, not a product ("Support", "Mode"). */
+  featureWords: Located[];
+  /** Last words that make a new name a programme ("Program", "Fellowship"). */
+  programWords: Located[];
+  /** Last words that make a new name an event ("Summit", "Hackathon"). */
+  eventWords: Located[];
+  /** Last words that make a known name and the words after it a library ("Weaviate C# Client"). */
+  libraryWords: Located[];
+  /** Last words that make a new name an organisation ("Institute", "Labs"). */
+  vendorWords: Located[];
+  /** Parts of words that make a name a research output, never a new name ("bench", "dataset"). */
+  researchWords: Located[];
 }
 
 /** One problem found in a rules file. */

@@ -207,9 +207,13 @@ describe('announcements', () => {
     expect(tag('Intro.\nClaude Opus 4.6\nMore text.', rules).announcements).toEqual([]);
   });
 
-  it('does not release a known name that starts a longer unknown one', () => {
-    expect(tag('Introducing Ollama Forge', rules).announcements).toEqual([]);
-    expect(tag('Pinecone Lattice Is Now in Public Preview', rules).announcements).toEqual([]);
+  it('does not release a known name that starts a longer unknown one: the longer one is released', () => {
+    expect(brief(tag('Introducing Ollama Forge', rules))).toEqual([
+      ['release', 'ollama-forge', [], null, null],
+    ]);
+    expect(brief(tag('Pinecone Lattice Is Now in Public Preview', rules))).toEqual([
+      ['release', 'pinecone-lattice', [], null, 'preview'],
+    ]);
     // Once the longer name is a known entity, the release is its own.
     expect(brief(tag('Introducing Grok Build', rules))).toEqual([['release', 'grok-build', [], null, null]]);
     expect(brief(tag('Introducing Grok 4.6', rules))).toEqual([['release', 'grok', [], '4.6', null]]);

@@ -1,9 +1,10 @@
 import type { ExtractedEntity, ExtractResult, Span } from '@frameline/core';
 import { announceSentence } from './announce.js';
-import { findCues, findMentions, type RawMention } from './entities.js';
+import { findCues, findMentions, newNameHits, type RawMention } from './entities.js';
 import { htmlToMappedText } from './html.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
+import { addNewNames } from './new-names.js';
 import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
 import { splitSentences } from './sentences.js';
 import type { SentenceMention } from './trigger-checks.js';
@@ -74,13 +75,8 @@ function confirm(text: string, raw: RawMention[], sentences: number[], tables: C
       );
       if (context.some((c) => tables.cues[c.cue]?.confirms.includes(m.entity))) return true;
     }
-    return actsInAnnouncement(
-      text,
-      raw,
-      m,
-      [sentences[2 * s] as number, sentences[2 * s + 1] as number],
-      tables,
-    );
+    const range: [number, number] = [sentences[2 * s] as number, sentences[2 * s + 1] as number];
+    return actsInAnnouncement(text, raw, m, range, tables) || placeOfAvailability(text, raw, m, range);
   });
 }
 
@@ -110,14 +106,34 @@ function actsInAnnouncement(
   );
 }
 
+// "... is now available in Cursor", "comes to Modal": the capitalised place a named thing becomes available in.
+const PLACE_BEFORE =
+  /\b(?:available|live|runs?|running|works?|comes?|coming|arrives?|arriving|lands?|landing|use|using|try)[ \u00a0]+(?:(?:now|today|directly)[ \u00a0]+)?(?:in|on|inside|to|with|via|through)[ \u00a0]+(?:the[ \u00a0]+)?$/iu;
+
+/**
+ * "Gemini 3 Pro is now available in Cursor": an ambiguous name right after "available in" (and the like),
+ * in a sentence that names another entity unambiguously, is the platform that name belongs to, not a word.
+ */
+function placeOfAvailability(text: string, raw: RawMention[], m: RawMention, [from, to]: [number, number]) {
+  if (!raw.some((o) => !o.ambiguous && o.entity !== m.entity && o.start >= from && o.end <= to)) return false;
+  return PLACE_BEFORE.test(text.slice(Math.max(from, m.start - 40), m.start));
+}
+
 /**
  * Tag a plain text: every entity mention and every announcement, with UTF-16 offsets into `text`
  * (`text.slice(start, end) === span.text`). Entities are ordered by first mention, announcements by the
  * start of their evidence sentence.
  */
 export function tag(text: string, ruleSet: RuleSet): ExtractResult {
-  const { tables, entities } = ruleSet;
-  const raw = findMentions(text, tables);
+  const { tables } = ruleSet;
+  let entities = ruleSet.entities;
+  let raw = findMentions(text, tables);
+  // Names the rules do not know, introduced by a release ("Introducing Model Vault").
+  if (newNameHits.length > 0) {
+    const found = addNewNames(text, newNameHits, raw, entities, tables.entityIndex, tables.newNames);
+    raw = found.mentions;
+    if (found.added.length > 0) entities = [...entities, ...found.added];
+  }
   if (raw.length === 0) return { ruleSet: ruleSet.version, entities: [], announcements: [] };
   const sentences = sentencesWithMentions(text, raw);
   // (No closures here: under tsx every named closure costs a defineProperty per call.)

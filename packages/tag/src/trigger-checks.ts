@@ -106,6 +106,17 @@ export function joinNotMerger(view: SentenceView, hit: CueHit): boolean {
 }
 
 /**
+ * "raising concerns about ...", "raised the bar": a form of "raise" is funding only with money or a round in
+ * the words after it ("raises $88M", "raised a Series B").
+ */
+export function raiseWithoutMoney(view: SentenceView, hit: CueHit): boolean {
+  if (!/^rais/i.test(view.text.slice(hit.start, hit.end))) return false;
+  return !/[$€£¥]|\p{N}|\b(?:million|billion|series|round|seed|funding|capital|financing|investment|money)\b/iu.test(
+    view.text.slice(hit.end, Math.min(view.end, hit.end + 48)),
+  );
+}
+
+/**
  * "recognized by AWS Partners in Benelux", "the Google Cloud Partner Network": a capitalised "Partner(s)"
  * right after a name is part of a programme's name unless a preposition of a partnership follows
  * ("NVIDIA Partners With Cohere").

@@ -1,0 +1,234 @@
+import type { EntityKind } from '@frameline/core';
+import type { RawMention } from './entities.js';
+import type { EntityInfo, NewNameWords } from './rule-set.js';
+import { isWordAt, isWordBefore } from './unicode.js';
+
+/**
+ * Names the rules do not know, where a release introduces them. A release is often the first time a name is
+ * written anywhere ("Introducing Muse Spark 1.1", "Model Vault is now available"), so no list can hold it:
+ * after an opener phrase, or before a follower phrase at the start of a line, a run of capitalised words
+ * becomes an entity of its own for that text. Its id is the name in lowercase words joined by hyphens, its
+ * kind `product` unless its last word makes it a programme or an event.
+ *
+ * Conservative by design, since a wrong name takes the announcement away from the right one: no name made
+ * only of words listed as `not_new_names`, no name ending in a feature word ("Prompt Caching on ..."), none
+ * followed by "in"/"on" a known name (a feature of that product), none that is a dataset or a benchmark, and a
+ * known name at the start only extends into a new one when it is a product or library followed by one more
+ * capitalised word ("Dagster Pipes"), or a vendor followed by its product's name ("Google Antigravity").
+ */
+
+// One word of a name: capitalised ("Vault", "GroqCloud", "SWE-1", "Claude.ai") or a version ("3.1", "v2").
+const WORD = /\p{Lu}[\p{L}\p{M}\p{N}+#&'’.-]*|v?\p{N}[\p{L}\p{N}.]*/uy;
+const VERSION = /^v?\p{N}[\p{N}.]*\p{Ll}?$/u;
+const LEADING = /(?:(?:the|our|a|an|new|its|their|your)[ \u00a0]+)*/iuy;
+const RESEARCH_OUTPUT =
+  /^[,:]?[ \u00a0]+(?:(?:a|an|our|the)[ \u00a0]+)?(?:[\p{L}-]+[ \u00a0]+){0,2}(?:dataset|benchmark|paper|study|method|technique|report|evaluation|eval|leaderboard)s?\b/iu;
+const FEATURE_OF =
+  /^[ \u00a0]+(?:(?:now[ \u00a0]+)?(?:in|on)[ \u00a0]+(?:public[ \u00a0]+|private[ \u00a0]+)?(?:beta|preview|alpha|early[ \u00a0]+access)[ \u00a0]+)?(?:in|on|inside|within|for|to)[ \u00a0]+(?:the[ \u00a0]+)?$/iu;
+const MAX_WORDS = 6;
+// The name goes on past a small word: "Security and Public Sector Advisory Council", "AI for Science Program".
+const CONTINUES = /^[ \u00a0]+(?:and|&|of|for|de|du|der)[ \u00a0]+\p{Lu}/u;
+// Small words that end a name even when capitalised in a headline ("Annual Report For 2011").
+const STOP_WORDS = new Set(
+  'for of and the to in on with at by from a an or as via into is are was now your our its new vs'.split(' '),
+);
+// "This paper introduces ...", "This release introduces ...": a method or a feature, not a new product.
+const DOCUMENT_OPENER =
+  /(?:paper|study|post|article|report|work|release|section|chapter|update|version)[ \u00a0]+$/iu;
+
+/** The words of a name written from `at`: word spans up to the first one that cannot continue a name. */
+function wordsAt(text: string, at: number, limit: number): [number, number][] {
+  const out: [number, number][] = [];
+  let p = at;
+  while (out.length < MAX_WORDS) {
+    WORD.lastIndex = p;
+    const m = WORD.exec(text);
+    if (m === null || m.index + m[0].length > limit) break;
+    if (STOP_WORDS.has(m[0].toLowerCase())) break;
+    let end = m.index + m[0].length;
+    // "Vault." ends a sentence; "Tag's" is a possessive: neither the dot nor the "'s" is part of the word.
+    let possessive = false;
+    const word = m[0];
+    if (/['’]s$/u.test(word)) {
+      end -= 2;
+      possessive = true;
+    } else {
+      while (/[.'’&+-]/.test(text[end - 1] as string) && end > m.index + 1 && !/\+$/.test(word)) end--;
+    }
+    if (isWordAt(text, end) && !possessive) break;
+    out.push([m.index, end]);
+    if (possessive || end !== m.index + word.length) break;
+    const next = text.charCodeAt(end);
+    if ((next !== 0x20 && next !== 0xa0) || end + 1 >= limit) break;
+    p = end + 1;
+  }
+  return out;
+}
+
+/** "Model Vault" → "model-vault", "Weaviate C# Client" → "weaviate-csharp-client". */
+export function idOfName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/\+\+/g, 'pp')
+    .replace(/#/g, 'sharp')
+    .replace(/\+/g, '-plus')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+interface Found {
+  start: number;
+  end: number;
+  /** Where the new entity's own name starts (after its vendor's name, if written before it). */
+  nameStart: number;
+  /** A known entity written with an ambiguous name ("North"), which the release confirms; else -1. */
+  known: number;
+}
+
+/** The new name written from `at`, or null. `mentions` are the known names of the text, by start. */
+function nameAt(
+  text: string,
+  at: number,
+  limit: number,
+  mentions: readonly RawMention[],
+  entities: readonly EntityInfo[],
+  words: NewNameWords,
+): Found | null {
+  LEADING.lastIndex = at;
+  const lead = LEADING.exec(text);
+  const from = at + (lead?.[0].length ?? 0);
+  const spans = wordsAt(text, from, limit);
+  // Versions after the name are the release's version, not part of the name.
+  let n = spans.length;
+  while (n > 0 && VERSION.test(text.slice(...(spans[n - 1] as [number, number])))) n--;
+  if (n === 0) return null;
+  const ws = spans.slice(0, n).map(([s, e]) => text.slice(s, e));
+  const start = (spans[0] as [number, number])[0];
+  const end = (spans[n - 1] as [number, number])[1];
+  if (VERSION.test(ws[0] as string)) return null;
+  const lower = ws.map((w) => w.toLowerCase());
+  if (words.notNames.has(lower[0] as string) || lower.every((w) => words.notNames.has(w))) return null;
+  const last = lower[n - 1] as string;
+  const kindWord = words.programWords.has(last) || words.eventWords.has(last) || words.vendorWords.has(last);
+  // "Introducing Labs": a kind word alone names nothing.
+  if (kindWord && n === 1) return null;
+  if (!kindWord && words.featureWords.has(last)) return null;
+  // "Introducing EVMbench", "GeneBench-Pro": benchmarks and datasets are research outputs, not entities.
+  if (lower.some((w) => words.researchWords.some((r) => w.includes(r)))) return null;
+  // A lone acronym ("UK", "API") is too often not a product's name; so is a plain word after a headline's
+  // "New" ("Introducing New Ways to Work"), unlike "the new Dagster+ UI".
+  if (n === 1 && /^\p{Lu}{1,4}$/u.test(ws[0] as string)) return null;
+  if (n === 1 && /\bNew[ \u00a0]+$/u.test(lead?.[0] ?? '') && /^\p{Lu}\p{Ll}+$/u.test(ws[0] as string))
+    return null;
+  const after = text.slice(end, Math.min(text.length, end + 80));
+  if (RESEARCH_OUTPUT.test(after) || CONTINUES.test(after)) return null;
+  // "Publishers’ Program": a possessive with a capitalised word after it is inside a longer name.
+  if (/^['’]s?[ \u00a0]+\p{Lu}/u.test(after)) return null;
+  const nextKnown = mentions.find((m) => m.start >= end);
+  if (nextKnown !== undefined && FEATURE_OF.test(text.slice(end, nextKnown.start))) return null;
+
+  const inside = mentions.filter((m) => m.start < end && m.end > start);
+  if (inside.length === 0) return { start, end, nameStart: start, known: -1 };
+  const first = inside[0] as RawMention;
+  if (inside.length === 1 && first.ambiguous && first.start === start && first.end === end) {
+    return { start, end, nameStart: start, known: first.entity };
+  }
+  if (inside.length > 1 || first.start !== start || first.end >= end) return null;
+  const kind = (entities[first.entity] as EntityInfo).kind;
+  // The rest must start right after the known name, a space apart.
+  const restStart = spans.findIndex(([s]) => s > first.end);
+  if (restStart < 0 || (spans[restStart] as [number, number])[0] !== first.end + 1) return null;
+  const rest = n - restStart;
+  if (kind === 'vendor') return { start, end, nameStart: start, known: -1 };
+  if (kind === 'product' || kind === 'library' || kind === 'framework') {
+    if (rest === 1 || words.libraryWords.has(last)) return { start, end, nameStart: start, known: -1 };
+  }
+  return null;
+}
+
+/** The kind a new name's last word gives it. */
+function kindOf(name: string, words: NewNameWords): EntityKind {
+  const last = (name.split(/[ \u00a0]/).pop() ?? '').toLowerCase();
+  if (words.programWords.has(last)) return 'program';
+  if (words.eventWords.has(last)) return 'event';
+  if (words.vendorWords.has(last)) return 'vendor';
+  if (words.libraryWords.has(last)) return 'library';
+  return 'product';
+}
+
+/**
+ * Add the new names around `hits` (flat [start, end, side] triples of opener and follower phrases) to the
+ * known `mentions` (ordered by start). Returns the mentions (known ones nested in a new name dropped, every
+ * occurrence of a new name added) and the new entities, numbered after `entities`.
+ */
+export function addNewNames(
+  text: string,
+  hits: readonly number[],
+  mentions: RawMention[],
+  entities: readonly EntityInfo[],
+  byId: ReadonlyMap<string, number>,
+  words: NewNameWords,
+): { mentions: RawMention[]; added: EntityInfo[] } {
+  const found: Found[] = [];
+  for (let h = 0; h < hits.length; h += 3) {
+    const hs = hits[h] as number;
+    const he = hits[h + 1] as number;
+    if (isWordBefore(text, hs) || isWordAt(text, he)) continue;
+    if (hits[h + 2] === 1) {
+      const gap = text.charCodeAt(he);
+      if (gap !== 0x20 && gap !== 0xa0) continue;
+      if (DOCUMENT_OPENER.test(text.slice(Math.max(0, hs - 12), hs))) continue;
+      const lineEnd = text.indexOf('\n', he);
+      const f = nameAt(text, he + 1, lineEnd < 0 ? text.length : lineEnd, mentions, entities, words);
+      if (f) found.push(f);
+    } else {
+      // A follower counts only after a name that opens its line: "Model Vault is now available".
+      const lineStart = text.lastIndexOf('\n', hs - 1) + 1;
+      let at = lineStart;
+      while (at < hs && /\s/.test(text[at] as string)) at++;
+      const f = nameAt(text, at, hs, mentions, entities, words);
+      if (f && /^[ \u00a0]+(?:v?\p{N}[\p{N}.]*\p{Ll}?[ \u00a0]+)*$/u.test(text.slice(f.end, hs)))
+        found.push(f);
+    }
+  }
+  if (found.length === 0) return { mentions, added: [] };
+
+  const added: EntityInfo[] = [];
+  const entityOf = new Map<string, number>();
+  const extra: RawMention[] = [];
+  for (const f of found) {
+    if (f.known >= 0) {
+      extra.push({ start: f.start, end: f.end, entity: f.known, ambiguous: false });
+      continue;
+    }
+    const name = text.slice(f.nameStart, f.end).replace(/[\s\u00a0]+/gu, ' ');
+    const id = idOfName(name);
+    if (id === '') continue;
+    let entity = byId.get(id) ?? entityOf.get(id);
+    if (entity === undefined) {
+      entity = entities.length + added.length;
+      added.push({ id, name, kind: kindOf(name, words), parent: null });
+      entityOf.set(id, entity);
+    }
+    extra.push({ start: f.start, end: f.end, entity, ambiguous: false });
+    // Every other occurrence of the new name in the text is a mention too.
+    const written = text.slice(f.nameStart, f.end);
+    for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + 1)) {
+      if (at >= f.start && at < f.end) continue;
+      if (isWordBefore(text, at) || isWordAt(text, at + written.length)) continue;
+      extra.push({ start: at, end: at + written.length, entity, ambiguous: false });
+    }
+  }
+  // Longest first at one start, then drop whatever overlaps an earlier kept span (new names win over the
+  // known names nested in them, since they are longer).
+  const all = [...extra, ...mentions].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: RawMention[] = [];
+  for (const m of all) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && m.start < prev.end) continue;
+    out.push(m);
+  }
+  return { mentions: out, added };
+}
