@@ -11,6 +11,7 @@ import {
   partOfLongerName,
   raiseWithoutMoney,
   releaseAsNoun,
+  releasesResearch,
   type SentenceMention,
   type SentenceView,
 } from './trigger-checks.js';
@@ -24,6 +25,8 @@ const ADJACENT_GAP =
 // "Partnership with Saudi Arabia and HUMAIN": the same, the unknown party first.
 const UNKNOWN_PARTY_GAP =
   /^\s+(?:(?:with|between)\s+(?:the\s+)?\p{Lu}[\p{L}\p{N}.&'-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'-]*){0,3}\s+(?:and|&)|(?:and|&)\s+\p{Lu}[\p{L}\p{N}.&'-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'-]*){0,3})\s+$/u;
+// "... partnership with the Government of Canada", "... signs an agreement with Bell": a capitalised party.
+const NAMED_PARTY_AFTER = /^[ \u00a0]+(?:with|between)[ \u00a0]+(?:the[ \u00a0]+)?\p{Lu}/u;
 // The first version number inside a name's own text: "Llama 3.1", "GPT-4o", "DINOv2", "Qwen2.5",
 // "Llama 4 Scout"; never a size ("Mistral 7B", "Mixtral 8x7B").
 const VERSION_IN_NAME = /(?:(?<=[ -])v?|(?<=\p{L})v?)(\d+(?:\.\d+)*[a-z]?)(?![\p{L}\p{N}])/u;
@@ -77,12 +80,21 @@ export function announceSentence(
       // available on"); the very same phrase ("Bedrock now offers Llama") made its announcement already.
       if (consumed.some((c) => c.start === hit.start && c.end === hit.end)) continue;
       if (!rule.overlaps && rule.type === 'release' && availableElsewhere(view, hit)) continue;
-      if (rule.type === 'release' && releaseAsNoun(view, hit)) continue;
+      if (rule.type === 'release' && (releaseAsNoun(view, hit) || releasesResearch(view, hit))) continue;
       if (rule.type === 'acquisition' && joinNotMerger(view, hit)) continue;
       if (rule.type === 'partnership' && partnerAsName(view, hit)) continue;
       if (rule.type === 'funding' && raiseWithoutMoney(view, hit)) continue;
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
+      // "Claude is now generally available in Xcode": a model reaching a stage on someone else's platform is
+      // that platform's support, not a release of the model (a product's stage change stays a release).
+      if (
+        rule.type === 'release' &&
+        rule.overlaps &&
+        slot.subjects.every((s) => kindOf(entities, s) === 'model') &&
+        availableElsewhere(view, hit)
+      )
+        continue;
       const type: AnnouncementType =
         rule.whenPlanned && planned(view, tables, hit) ? rule.whenPlanned : rule.type;
       const made: ExtractedAnnouncement[] = [];
@@ -293,7 +305,10 @@ function fill(
   if (rule.type === 'partnership' && kept.length === 0) {
     const s = subjects[0] as SentenceMention;
     const gap = s.end <= hit.start ? view.text.slice(s.end, hit.start) : view.text.slice(hit.end, s.start);
-    if (!ADJACENT_GAP.test(gap) && !UNKNOWN_PARTY_GAP.test(gap)) return null;
+    // "Cohere deepens partnership with the Government of Canada": the other party is named, though not an
+    // entity (out of scope or unknown), right after the trigger.
+    const namedAfter = s.end <= hit.start && NAMED_PARTY_AFTER.test(view.text.slice(hit.end, hit.end + 40));
+    if (!ADJACENT_GAP.test(gap) && !UNKNOWN_PARTY_GAP.test(gap) && !namedAfter) return null;
   }
   return { subjects, objectIds: kept, promoted };
 }

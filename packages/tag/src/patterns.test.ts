@@ -274,6 +274,40 @@ describe('more announcement phrasings', () => {
     ]);
   });
 
+  it('reads a model reaching a stage on another platform as support only, a product as both', () => {
+    expect(says('Claude is now generally available in Xcode.')).toEqual([
+      ['support', 'xcode', ['claude'], null],
+    ]);
+    expect(says('Codex is now in JetBrains.')).toEqual([['support', 'jetbrains', ['openai-codex'], null]]);
+    expect(says('Ollama can now run Qwen3-VL locally.')).toEqual([['support', 'ollama', ['qwen'], null]]);
+  });
+
+  it('reads plans: "will make X available", "plan to open-source", "will drop support"', () => {
+    expect(says('Deloitte will make Claude available to its staff.')).toEqual([
+      ['roadmap', 'deloitte', ['claude'], null],
+    ]);
+    expect(says('We plan to open-source Grok 2.5 next month.')).toEqual([['roadmap', 'grok', [], '2.5']]);
+    expect(says('PyTorch 2.0 will drop support for Python 3.7.')).toEqual([
+      ['deprecation', 'pytorch', [], '2.0'],
+    ]);
+    expect(says('Cohere deepens partnership with the Government of Canada.')).toEqual([
+      ['partnership', 'cohere', [], null],
+    ]);
+  });
+
+  it('reads releasing results, a paper or a dataset as research, not as a release', () => {
+    expect(
+      says('We are releasing the initial results of the Windsurf Arena Mode leaderboard today.'),
+    ).toEqual([]);
+    expect(says('Meta releases a new dataset for Llama evaluation.')).not.toContainEqual([
+      'release',
+      'llama',
+      ['meta'],
+      null,
+    ]);
+    expect(says('Meta releases Llama 4 today.')).toEqual([['release', 'llama', ['meta'], '4']]);
+  });
+
   it('reads "raise" as funding only with money or a round after it', () => {
     expect(says('Mistral AI raises €600M in a Series B.')).toEqual([['funding', 'mistral-ai', [], null]]);
     expect(says('Cohere raised a Series D led by two funds.')).toEqual([['funding', 'cohere', [], null]]);

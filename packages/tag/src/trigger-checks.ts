@@ -106,6 +106,16 @@ export function joinNotMerger(view: SentenceView, hit: CueHit): boolean {
 }
 
 /**
+ * "We are releasing the initial results of the X leaderboard", "publishing a new paper": what is released is a
+ * research output (results, a paper, a dataset), which is research, not the release of a product.
+ */
+export function releasesResearch(view: SentenceView, hit: CueHit): boolean {
+  return /^[ \u00a0]+(?:(?:the|our|a|an|its|their|some|new|initial|first|early|preliminary|full|latest)[ \u00a0]+){0,3}(?:results?|findings|paper|papers|study|analysis|report|dataset|datasets|benchmark|benchmarks|evaluation|evaluations|evals|preprint|data)\b/iu.test(
+    view.text.slice(hit.end, Math.min(view.end, hit.end + 60)),
+  );
+}
+
+/**
  * "raising concerns about ...", "raised the bar": a form of "raise" is funding only with money or a round in
  * the words after it ("raises $88M", "raised a Series B").
  */
