@@ -11,7 +11,7 @@ import {
   resumeSource,
   upsertDocuments,
 } from '@frameline/store';
-import { loadRuleSet, tag } from '@frameline/tag';
+import { isListed, loadRuleSet, tag } from '@frameline/tag';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 
@@ -146,7 +146,9 @@ describe('extractions', () => {
     const result = tag('Introducing Quillmark Studio, notebooks for PyTorch teams.', rules);
     expect(result.entities.map((e) => e.id)).toEqual(['quillmark-studio', 'pytorch']);
     for (let round = 0; round < 2; round++) {
-      const written = await replaceExtraction(db.sql, { ...doc, ruleSet: rules.version }, [
+      const newNames = new Set(result.entities.filter((e) => !isListed(rules, e.id)).map((e) => e.id));
+      expect([...newNames]).toEqual(['quillmark-studio']);
+      const written = await replaceExtraction(db.sql, { ...doc, ruleSet: rules.version, newNames }, [
         { field: 'text', result },
       ]);
       expect(written).toBe(true);
@@ -160,8 +162,11 @@ describe('extractions', () => {
     const announcements = await db.sql<{ type: string; subject: string }[]>`
       select type, subject from announcements where document_id = ${doc.id}`;
     expect(announcements).toEqual([{ type: 'release', subject: 'quillmark-studio' }]);
-    const [mentions] = await db.sql<{ n: number }[]>`
-      select count(*)::int as n from mentions where document_id = ${doc.id}`;
-    expect(mentions?.n).toBe(2);
+    const mentions = await db.sql<{ entityId: string; rule: string }[]>`
+      select entity_id as "entityId", rule from mentions where document_id = ${doc.id} order by start_pos`;
+    expect(mentions).toEqual([
+      { entityId: 'quillmark-studio', rule: 'new-name' },
+      { entityId: 'pytorch', rule: 'entity' },
+    ]);
   });
 });

@@ -34,10 +34,12 @@ export async function registerRuleSet(
  * Replace a document's mentions and announcements with those of one extraction, in one transaction.
  * If the document changed after the extraction was computed (another parse stored newer content), or was
  * found to duplicate another source's document, nothing is written and `false` is returned.
+ * `newNames` are the ids of entities the rule set does not list (found as new names); their mentions are
+ * recorded with the rule `new-name`, every other mention with `entity`.
  */
 export async function replaceExtraction(
   sql: Sql,
-  doc: { id: number; contentHash: string; ruleSet: string },
+  doc: { id: number; contentHash: string; ruleSet: string; newNames?: ReadonlySet<string> },
   fields: readonly { field: Field; result: ExtractResult }[],
 ): Promise<boolean> {
   return sql.begin(async (tx) => {
@@ -57,6 +59,7 @@ export async function replaceExtraction(
             document_id: doc.id,
             entity_id: entity.id,
             rule_set: doc.ruleSet,
+            rule: doc.newNames?.has(entity.id) === true ? 'new-name' : 'entity',
             field,
             start_pos: m.start,
             end_pos: m.end,

@@ -262,6 +262,11 @@ export function compileRules(yamlText: string, fileName: string): RuleSet {
   return { version: ruleSetVersion(yamlText), source: fileName, ...built.ruleSet };
 }
 
+/** Whether the rule set lists an entity id (else the tagger found it as a new name, see `new-names.ts`). */
+export function isListed(ruleSet: RuleSet, id: string): boolean {
+  return ruleSet.tables.entityIndex.has(id);
+}
+
 /** Absolute path of the bundled default rule set (`packages/tag/rules/default.yaml`). */
 export function defaultRulesPath(): string {
   return fileURLToPath(new URL('../rules/default.yaml', import.meta.url));

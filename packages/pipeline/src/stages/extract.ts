@@ -1,6 +1,6 @@
 import type { ExtractedAnnouncement, ExtractResult } from '@frameline/core';
 import { type Field, getDocument, replaceExtraction } from '@frameline/store';
-import { tag } from '@frameline/tag';
+import { isListed, tag } from '@frameline/tag';
 import type { Processor } from '../context.js';
 
 /**
@@ -26,9 +26,12 @@ export const extractStage: Processor<'extract'> = async (payload, ctx, attempt) 
       ? { field: 'article', result: tag(doc.articleText ?? '', ctx.ruleSet) }
       : { field: 'text', result: tag(doc.text, ctx.ruleSet) },
   ];
+  const newNames = new Set(
+    fields.flatMap((f) => f.result.entities.filter((e) => !isListed(ctx.ruleSet, e.id)).map((e) => e.id)),
+  );
   const written = await replaceExtraction(
     ctx.sql,
-    { id: doc.id, contentHash: doc.contentHash, ruleSet: ctx.ruleSet.version },
+    { id: doc.id, contentHash: doc.contentHash, ruleSet: ctx.ruleSet.version, newNames },
     fields,
   );
   const announcements = fields.reduce((n, f) => n + f.result.announcements.length, 0);
