@@ -136,6 +136,7 @@ describe('new names introduced by a release', () => {
       'Introducing the Security and Public Sector Council',
       'Introducing UK',
       'introducing quasar vault',
+      'Since May we announced our Harbor City office.',
     ];
     for (const text of none)
       expect(ids(tag(text, rules)), text).toEqual(text.includes('AcmeCloud') ? ['acmecloud'] : []);

@@ -28,6 +28,18 @@ const FEATURE_OF =
 const MAX_WORDS = 6;
 // The name goes on past a small word: "Security and Public Sector Advisory Council", "AI for Science Program".
 const CONTINUES = /^[ \u00a0]+(?:and|&|of|for|de|du|der)[ \u00a0]+\p{Lu}/u;
+// Lowercase words that may follow a new name: function words, verbs of the news, stages ("Introducing Vault
+// for teams", "Vault is here", "Vault today", "Vault in beta").
+const NAME_FOLLOWERS = new Set(
+  (
+    'for to in on with at by from into onto via and or but as than of the a an is are was were be been has have ' +
+    'had will can could may might should would does do did now today this that which who where when while ' +
+    'after before since until across inside within through over under beyond alongside plus built designed ' +
+    'made powered available general generally officially publicly finally also just beta alpha preview ' +
+    'launches launched arrives arrived brings helps lets makes gives enables offers delivers supports ' +
+    'comes joins expands adds gets goes runs works yet here there'
+  ).split(' '),
+);
 // Small words that end a name even when capitalised in a headline ("Annual Report For 2011").
 const STOP_WORDS = new Set(
   'for of and the to in on with at by from a an or as via into is are was now your our its new vs'.split(' '),
@@ -124,6 +136,11 @@ function nameAt(
     return null;
   const after = text.slice(end, Math.min(text.length, end + 80));
   if (RESEARCH_OUTPUT.test(after) || CONTINUES.test(after)) return null;
+  // "announced our San Francisco office", "releasing new Llama protection tools": a name followed by a
+  // lowercase noun only qualifies that noun.
+  const tail = (spans[spans.length - 1] as [number, number])[1];
+  const nextWord = /^[ \u00a0]+(\p{Ll}[\p{Ll}-]*)(?![\p{N}])/u.exec(text.slice(tail, tail + 40))?.[1];
+  if (nextWord !== undefined && !NAME_FOLLOWERS.has(nextWord)) return null;
   // "Publishers’ Program": a possessive with a capitalised word after it is inside a longer name.
   if (/^['’]s?[ \u00a0]+\p{Lu}/u.test(after)) return null;
   const nextKnown = mentions.find((m) => m.start >= end);

@@ -110,7 +110,7 @@ export function joinNotMerger(view: SentenceView, hit: CueHit): boolean {
  * research output (results, a paper, a dataset), which is research, not the release of a product.
  */
 export function releasesResearch(view: SentenceView, hit: CueHit): boolean {
-  return /^[ \u00a0]+(?:(?:the|our|a|an|its|their|some|new|initial|first|early|preliminary|full|latest)[ \u00a0]+){0,3}(?:results?|findings|paper|papers|study|analysis|report|dataset|datasets|benchmark|benchmarks|evaluation|evaluations|evals|preprint|data)\b/iu.test(
+  return /^[ \u00a0]+(?:(?:the|our|a|an|its|their|some|new|initial|first|early|preliminary|full|latest)[ \u00a0]+){0,3}(?:results?|findings|paper|papers|study|analysis|report|blog[ \u00a0]+post|post|dataset|datasets|benchmark|benchmarks|evaluation|evaluations|evals|preprint|data)\b/iu.test(
     view.text.slice(hit.end, Math.min(view.end, hit.end + 60)),
   );
 }
