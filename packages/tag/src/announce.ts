@@ -284,6 +284,21 @@ function fill(
     rule.type === 'partnership' || rule.type === 'acquisition'
       ? objects.filter((o) => !subjects.some((s) => related(tables, s.entity, o)))
       : objects;
+  // A vendor announcing its own model in its own product ("OpenAI launches GPT-5 in ChatGPT") supports
+  // nothing: that is the model's release. Its own products stay objects when something else is supported
+  // ("AWS ... PyTorch in SageMaker") or when the thing supported is not named ("Google rolled out support
+  // in Genkit").
+  const supported = kept.filter((o) => o !== promoted);
+  if (
+    rule.type === 'support' &&
+    promoted >= 0 &&
+    supported.length > 0 &&
+    supported.every(
+      (o) =>
+        (entities[o] as EntityInfo).kind === 'model' && subjects.some((s) => sameMaker(tables, s.entity, o)),
+    )
+  )
+    return null;
   // The subject's own product promoted to an object is not what needs_objects asks for ("Bringing Avatar IV
   // to TPUs" names no supported thing the rules know, even though TPUs belong to Google Cloud).
   if (rule.needsObjects && !kept.some((o) => o !== promoted)) return null;
@@ -363,6 +378,13 @@ function kindOf(entities: readonly EntityInfo[], m: SentenceMention): EntityKind
 
 function addObject(objects: number[], subjectIds: readonly number[], e: number): void {
   if (!subjectIds.includes(e) && !objects.includes(e)) objects.push(e);
+}
+
+/** Related, or both made by the same vendor (GPT and ChatGPT, both OpenAI's). */
+function sameMaker(tables: CompiledTables, a: number, b: number): boolean {
+  if (related(tables, a, b)) return true;
+  const up = tables.ancestors[a] ?? [];
+  return (tables.ancestors[b] ?? []).some((x) => up.includes(x));
 }
 
 /** The same entity, or one the other's ancestor. */

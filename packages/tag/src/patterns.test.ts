@@ -274,6 +274,17 @@ describe('more announcement phrasings', () => {
     ]);
   });
 
+  it('reads a model named right before "on"/"in" a platform as support by the platform', () => {
+    expect(says('Gemma 3 on Ollama')).toEqual([['support', 'ollama', ['gemma'], null]]);
+    expect(says('Start building with Gemini 2.5 in Vertex AI')).toEqual([
+      ['support', 'vertex-ai', ['gemini'], null],
+    ]);
+    expect(says('GitHub Copilot gets GPT-5')).toEqual([['support', 'github-copilot', ['gpt'], null]]);
+    // Not where a model was trained, nor a library "on" a cloud.
+    expect(says('We trained Llama on 16,000 H100 GPUs at Meta.')).toEqual([]);
+    expect(says('We run PyTorch on AWS every day.')).toEqual([]);
+  });
+
   it('reads a model reaching a stage on another platform as support only, a product as both', () => {
     expect(says('Claude is now generally available in Xcode.')).toEqual([
       ['support', 'xcode', ['claude'], null],
