@@ -86,6 +86,7 @@ export function announceSentence(
       if (rule.type === 'funding' && raiseWithoutMoney(view, hit)) continue;
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
+      if (rule.type === 'support' && supportedNotSupporter(view, entities, slot, hit)) continue;
       // "Claude is now generally available in Xcode": a model reaching a stage on someone else's platform is
       // that platform's support, not a release of the model (a product's stage change stays a release).
       if (
@@ -187,12 +188,23 @@ function negated(view: SentenceView, tables: CompiledTables, hit: CueHit): boole
   );
 }
 
+// Where one clause of a sentence ends and another begins: "... announced X support, and said it is working on
+// Y support" states one fact and one plan.
+const CLAUSE_BREAK =
+  /;|,[ \u00a0]*(?:and|but|while|whereas)\b|\b(?:and|but)[ \u00a0]+(?:said|says|added|noted|announced)\b/iu;
+
 function planned(view: SentenceView, tables: CompiledTables, hit: CueHit): boolean {
   return view.cues.some((c) => {
     if (tables.cues[c.cue]?.plan !== true) return false;
-    if (c.end <= hit.start) return hit.start - c.end <= PLAN_WINDOW;
+    if (c.end <= hit.start) {
+      return hit.start - c.end <= PLAN_WINDOW && !CLAUSE_BREAK.test(view.text.slice(c.end, hit.start));
+    }
     if (c.start >= hit.end) {
-      return c.start - hit.end <= PLAN_WINDOW && view.text.slice(c.start, c.end).toLowerCase() !== 'will';
+      return (
+        c.start - hit.end <= PLAN_WINDOW &&
+        view.text.slice(c.start, c.end).toLowerCase() !== 'will' &&
+        !CLAUSE_BREAK.test(view.text.slice(hit.end, c.start))
+      );
     }
     return false;
   });
@@ -340,7 +352,14 @@ function pick(
   all: boolean,
 ): SentenceMention[] {
   const ms = view.mentions;
-  const before = ms.filter((m) => m.end <= hit.start && ok(m) && (all || hit.start - m.end <= MAX_GAP));
+  // A subject is in the trigger's clause: in "X announced ..., and said it is working on Y", X is not the one
+  // working on Y by proximity alone (objects may be anywhere in the sentence).
+  const before = ms.filter(
+    (m) =>
+      m.end <= hit.start &&
+      ok(m) &&
+      (all || (hit.start - m.end <= MAX_GAP && !CLAUSE_BREAK.test(view.text.slice(m.end, hit.start)))),
+  );
   const after = ms.filter((m) => m.start >= hit.end && ok(m) && (all || m.start - hit.end <= MAX_GAP));
   let seed: SentenceMention | undefined;
   switch (side) {
@@ -378,6 +397,28 @@ function kindOf(entities: readonly EntityInfo[], m: SentenceMention): EntityKind
 
 function addObject(objects: number[], subjectIds: readonly number[], e: number): void {
   if (!subjectIds.includes(e) && !objects.includes(e)) objects.push(e);
+}
+
+/**
+ * "PyTorch support for Cloud TPUs": a framework, library or model written right before "support" is what is
+ * supported, not the one supporting ("NVIDIA support for PyTorch" is NVIDIA's). The noun rule reads it.
+ */
+function supportedNotSupporter(
+  view: SentenceView,
+  entities: readonly EntityInfo[],
+  slot: Slot,
+  hit: CueHit,
+): boolean {
+  if (!/^support/i.test(view.text.slice(hit.start, hit.end))) return false;
+  const s = slot.subjects[slot.subjects.length - 1] as SentenceMention;
+  const kind = kindOf(entities, s);
+  if (kind !== 'framework' && kind !== 'library' && kind !== 'model') return false;
+  return (
+    s.end <= hit.start &&
+    /^[ \u00a0]*(?:['\u2019]s)?[ \u00a0]*(?:v?\d+(?:\.\d+)*[ \u00a0]+)?$/u.test(
+      view.text.slice(s.end, hit.start),
+    )
+  );
 }
 
 /** Related, or both made by the same vendor (GPT and ChatGPT, both OpenAI's). */

@@ -274,6 +274,21 @@ describe('more announcement phrasings', () => {
     ]);
   });
 
+  it('keeps a plan to its own clause, and "X support for Y" as support of X', () => {
+    expect(
+      says(
+        'Google Cloud announced PyTorch support in Kubeflow and TensorBoard, and said it is working on PyTorch support for Cloud TPUs.',
+      ),
+    ).not.toContainEqual(['roadmap', 'kubeflow', ['cloud-tpu', 'google-cloud', 'pytorch'], null]);
+    expect(says('Google Cloud announced PyTorch support in Vertex AI.')).toEqual([
+      ['support', 'google-cloud', ['pytorch', 'vertex-ai'], null],
+    ]);
+    expect(says('NVIDIA support for PyTorch is here.')).toEqual([['support', 'nvidia', ['pytorch'], null]]);
+    expect(says('TensorFlow support for Apple silicon arrives.')).toEqual([
+      ['support', 'apple-silicon', ['tensorflow'], null],
+    ]);
+  });
+
   it('reads a model named right before "on"/"in" a platform as support by the platform', () => {
     expect(says('Gemma 3 on Ollama')).toEqual([['support', 'ollama', ['gemma'], null]]);
     expect(says('Start building with Gemini 2.5 in Vertex AI')).toEqual([
