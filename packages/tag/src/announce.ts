@@ -190,8 +190,10 @@ function negated(view: SentenceView, tables: CompiledTables, hit: CueHit): boole
 
 // Where one clause of a sentence ends and another begins: "... announced X support, and said it is working on
 // Y support" states one fact and one plan.
+// A comma and a conjunction start a clause only with a new subject after them (", and Microsoft announced",
+// ", and it will"), not a list of predicates (", and accelerated by ...").
 const CLAUSE_BREAK =
-  /;|,[ \u00a0]*(?:and|but|while|whereas)\b|\b(?:and|but)[ \u00a0]+(?:said|says|added|noted|announced)\b/iu;
+  /;|,[ \u00a0]*(?:and|but|while|whereas)[ \u00a0]+(?:(?:it|they|we|he|she|its|their)\b|\p{Lu})|\b(?:and|but)[ \u00a0]+(?:said|says|added|noted|announced)\b/u;
 
 function planned(view: SentenceView, tables: CompiledTables, hit: CueHit): boolean {
   return view.cues.some((c) => {
@@ -352,15 +354,23 @@ function pick(
   all: boolean,
 ): SentenceMention[] {
   const ms = view.mentions;
-  // A subject is in the trigger's clause: in "X announced ..., and said it is working on Y", X is not the one
-  // working on Y by proximity alone (objects may be anywhere in the sentence).
+  // Subjects and objects are in the trigger's clause: in "X announced ..., and said it is working on Y", X is
+  // not the one working on Y by proximity alone, nor is Y what X announced.
   const before = ms.filter(
     (m) =>
       m.end <= hit.start &&
       ok(m) &&
-      (all || (hit.start - m.end <= MAX_GAP && !CLAUSE_BREAK.test(view.text.slice(m.end, hit.start)))),
+      (all || hit.start - m.end <= MAX_GAP) &&
+      !CLAUSE_BREAK.test(view.text.slice(m.end, hit.start)),
   );
-  const after = ms.filter((m) => m.start >= hit.end && ok(m) && (all || m.start - hit.end <= MAX_GAP));
+  const after = ms.filter(
+    (m) =>
+      m.start >= hit.end &&
+      ok(m) &&
+      (all || m.start - hit.end <= MAX_GAP) &&
+      // (with the mention's first letter: ", and Microsoft" starts a clause)
+      !CLAUSE_BREAK.test(view.text.slice(hit.end, m.start + 1)),
+  );
   let seed: SentenceMention | undefined;
   switch (side) {
     case 'right-before': {

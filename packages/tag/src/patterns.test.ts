@@ -284,6 +284,24 @@ describe('more announcement phrasings', () => {
       ['support', 'google-cloud', ['pytorch', 'vertex-ai'], null],
     ]);
     expect(says('NVIDIA support for PyTorch is here.')).toEqual([['support', 'nvidia', ['pytorch'], null]]);
+    expect(
+      says(
+        'Arm, Nvidia, Qualcomm and Intel announced kernel integrations for PyTorch 1.0, and Microsoft announced PyTorch support in Azure Machine Learning.',
+      ),
+    ).toEqual([
+      ['support', 'arm', ['pytorch'], null],
+      ['support', 'nvidia', ['pytorch'], null],
+      ['support', 'qualcomm', ['pytorch'], null],
+      ['support', 'intel', ['pytorch'], null],
+      ['support', 'microsoft', ['azure-ml', 'pytorch'], null],
+    ]);
+    // A list of predicates is one clause: "..., and accelerated by Ollama's engine" is still about the model.
+    expect(says('Muse Glimmer is a model built for agents, and accelerated by Ollama.')).toContainEqual([
+      'support',
+      'ollama',
+      ['muse'],
+      null,
+    ]);
     expect(says('TensorFlow support for Apple silicon arrives.')).toEqual([
       ['support', 'apple-silicon', ['tensorflow'], null],
     ]);
