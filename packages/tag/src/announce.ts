@@ -5,6 +5,7 @@ import {
   availableElsewhere,
   dedupe,
   featureHosts,
+  insideBrackets,
   joinNotMerger,
   listAround,
   partnerAsName,
@@ -106,7 +107,15 @@ export function announceSentence(
         const key = `${type}\u0000${id}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const objects = slot.objectIds.map((o) => (entities[o] as EntityInfo).id);
+        // In a list, a product of another member is that member's object only ("AWS (SageMaker) and
+        // Microsoft (Azure)": SageMaker is not Microsoft's).
+        const objects = slot.objectIds
+          .filter(
+            (o) =>
+              tables.ancestors[o]?.includes(subject.entity) === true ||
+              !slot.subjects.some((s) => s !== subject && tables.ancestors[o]?.includes(s.entity) === true),
+          )
+          .map((o) => (entities[o] as EntityInfo).id);
         made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
       }
       if (type === 'release' && made.length > 0 && !rule.needsVersion) {
@@ -141,7 +150,8 @@ export function announceSentence(
         consumed.push(hit);
         // Being announced about (an object) is what fresh_subject guards; announcing is not.
         for (const o of slot.objectIds) if (o !== slot.promoted && !involved.includes(o)) involved.push(o);
-        return;
+        // Other triggers of the rule may still state other news in the same sentence ("Facebook released
+        // PyTorch 1.0; fastai 1.0 shipped there"); one announcement per type and subject all the same.
       }
     }
   });
@@ -371,6 +381,16 @@ function pick(
       // (with the mention's first letter: ", and Microsoft" starts a clause)
       !CLAUSE_BREAK.test(view.text.slice(hit.end, m.start + 1)),
   );
+  // A name in brackets is an aside about the name before it ("Google Cloud (Kubeflow, TPUs)"): a subject only
+  // when no other name fills the slot.
+  if (!all) {
+    const plainBefore = before.filter((m) => !insideBrackets(view, m));
+    const plainAfter = after.filter((m) => !insideBrackets(view, m));
+    if (plainBefore.length + plainAfter.length > 0) {
+      before.splice(0, before.length, ...plainBefore);
+      after.splice(0, after.length, ...plainAfter);
+    }
+  }
   let seed: SentenceMention | undefined;
   switch (side) {
     case 'right-before': {

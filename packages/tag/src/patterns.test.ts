@@ -274,6 +274,23 @@ describe('more announcement phrasings', () => {
     ]);
   });
 
+  it('reads a list whose members carry their products in brackets, and every trigger of a sentence', () => {
+    expect(
+      says(
+        'AWS (SageMaker), Microsoft (Azure, Azure ML, VS Code) and Google Cloud (TPUs) announced PyTorch support.',
+      ),
+    ).toEqual([
+      ['support', 'aws', ['aws-sagemaker', 'pytorch'], null],
+      ['support', 'microsoft', ['azure', 'azure-ml', 'pytorch', 'visual-studio-code'], null],
+      ['support', 'google-cloud', ['cloud-tpu', 'pytorch'], null],
+    ]);
+    expect(says('Facebook released PyTorch 1.0 beta at the conference; fastai 1.0 shipped there.')).toEqual([
+      ['release', 'pytorch', ['meta'], '1.0'],
+      ['release', 'fastai', [], '1.0'],
+    ]);
+    expect(says('TensorFlow 2.0 planned eager execution.')).toEqual([['roadmap', 'tensorflow', [], null]]);
+  });
+
   it('keeps a plan to its own clause, and "X support for Y" as support of X', () => {
     expect(
       says(

@@ -174,28 +174,45 @@ export function featureHosts(view: SentenceView, hit: CueHit): SentenceMention[]
 
 /** The seed and its neighbours joined to it by list punctuation ("A, B and C"). */
 export function listAround(view: SentenceView, seed: SentenceMention, ok: (m: SentenceMention) => boolean) {
-  const ms = view.mentions;
+  // "AWS (SageMaker), Microsoft (Azure, VS Code) and Google Cloud (TPUs)": names in brackets belong to the
+  // member before them, not to the list.
+  const ms = insideBrackets(view, seed)
+    ? view.mentions
+    : view.mentions.filter((m) => !insideBrackets(view, m));
+  const gapAt = (a: SentenceMention, b: SentenceMention) =>
+    view.text.slice(a.end, b.start).replace(/[ \u00a0]*\([^()]*\)/gu, '');
   const i = ms.indexOf(seed);
   let lo = i;
   let hi = i;
   while (lo > 0) {
     const prev = ms[lo - 1] as SentenceMention;
-    if (!ok(prev) || !LIST_GAP.test(view.text.slice(prev.end, (ms[lo] as SentenceMention).start))) break;
+    if (!ok(prev) || !LIST_GAP.test(gapAt(prev, ms[lo] as SentenceMention))) break;
     lo--;
   }
   while (hi < ms.length - 1) {
     const next = ms[hi + 1] as SentenceMention;
-    if (!ok(next) || !LIST_GAP.test(view.text.slice((ms[hi] as SentenceMention).end, next.start))) break;
+    if (!ok(next) || !LIST_GAP.test(gapAt(ms[hi] as SentenceMention, next))) break;
     hi++;
   }
   // Commas alone do not make a list ("Gemini 2.5, MCP Gains Momentum" is two headlines): one of the joins
   // must be a conjunction ("A, B and C", "A & B").
   let joined = false;
   for (let k = lo; k < hi; k++) {
-    const gap = view.text.slice((ms[k] as SentenceMention).end, (ms[k + 1] as SentenceMention).start);
+    const gap = gapAt(ms[k] as SentenceMention, ms[k + 1] as SentenceMention);
     if (/\b(?:and|or)\b|&|\//iu.test(gap.replace(/^[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?/u, ''))) joined = true;
   }
   return joined ? ms.slice(lo, hi + 1) : [seed];
+}
+
+/** Whether a mention sits inside round brackets opened in its sentence. */
+export function insideBrackets(view: SentenceView, m: SentenceMention): boolean {
+  let depth = 0;
+  for (let k = view.start; k < m.start; k++) {
+    const c = view.text.charCodeAt(k);
+    if (c === 0x28) depth++;
+    else if (c === 0x29 && depth > 0) depth--;
+  }
+  return depth > 0;
 }
 
 /** The mentions with one per entity, first kept. */
