@@ -30,10 +30,11 @@ const SET_CHECKS: Record<
   // 2026-11-27: 0.980 and 0.884 on 133 items (first set at 0.824 and 0.587, then 0.93 and 0.82).
   dev: { minItems: 90, minCorpora: 20, entityF1: 0.95, announcementF1: 0.85 },
   // Measured when the set was written (entity F1 0.780, announcement F1 0.352 on 125 items), then 0.786 and
-  // 0.372 after the second rules round, 0.835 and 0.465 after the third; floors are those minus 0.03.
-  heldout: { minItems: 60, minCorpora: 20, entityF1: 0.8, announcementF1: 0.43 },
+  // 0.372 after the second rules round, 0.835 and 0.481 after the third; floors are those minus 0.03
+  // (announcements rounded down).
+  heldout: { minItems: 60, minCorpora: 20, entityF1: 0.8, announcementF1: 0.45 },
   // Annotated during the third rules round from a quarter of every feed that rule writers never read
-  // (`reservedForHeldout2`): 0.786 and 0.530 on 112 items when it was complete, 0.800 and 0.545 at the end of
+  // (`reservedForHeldout2`): 0.786 and 0.530 on 112 items when it was complete, 0.800 and 0.543 at the end of
   // the round; floors are those minus 0.03.
   heldout2: { minItems: 60, minCorpora: 20, entityF1: 0.77, announcementF1: 0.51 },
 };
