@@ -3,6 +3,7 @@ import type { CueHit } from './entities.js';
 import type { CompiledRule, CompiledTables, EntityInfo } from './rule-set.js';
 import {
   availableElsewhere,
+  backgroundTrigger,
   dedupe,
   featureHosts,
   insideBrackets,
@@ -85,6 +86,7 @@ export function announceSentence(
       if (rule.type === 'acquisition' && joinNotMerger(view, hit)) continue;
       if (rule.type === 'partnership' && partnerAsName(view, hit)) continue;
       if (rule.type === 'funding' && raiseWithoutMoney(view, hit)) continue;
+      if (rule.type !== 'roadmap' && backgroundTrigger(view, hit)) continue;
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
       if (rule.type === 'support' && supportedNotSupporter(view, entities, slot, hit)) continue;

@@ -274,6 +274,20 @@ describe('more announcement phrasings', () => {
     ]);
   });
 
+  it('reads a trigger that dates a thing in the past as background, not news', () => {
+    for (const text of [
+      'Llama, released last year, powers our app.',
+      'Since its launch in 2023, Claude has grown quickly.',
+      'We built this with GPT-4, which OpenAI released in March 2023.',
+      'After the release of GPT-5, usage doubled.',
+      'Built on Gemini 2.5, launched earlier this year, the app answers questions.',
+      'PyTorch, open-sourced two years ago, is everywhere.',
+    ]) {
+      expect(says(text), text).toEqual([]);
+    }
+    expect(says('Meta releases Llama 4 today.')).toEqual([['release', 'llama', ['meta'], '4']]);
+  });
+
   it('reads a list whose members carry their products in brackets, and every trigger of a sentence', () => {
     expect(
       says(

@@ -105,6 +105,23 @@ export function joinNotMerger(view: SentenceView, hit: CueHit): boolean {
   );
 }
 
+// A time in the past right after a trigger ("released last year", "launched in March 2023", "acquired two
+// years ago"), or a preposition that makes the trigger a past reference point ("since its launch", "after the
+// release of").
+const PAST_AFTER =
+  /^[ \u00a0]+(?:(?:back|all the way back)[ \u00a0]+in\b|last[ \u00a0]+(?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b|(?:earlier|late|early)[ \u00a0]+(?:this|last)[ \u00a0]+(?:year|month)\b|in[ \u00a0]+(?:(?:early|late|mid)[ \u00a0-]+)?(?:\p{L}+[ \u00a0]+)?(?:19|20)\d\d\b|(?:a|one|two|three|four|five|six|several|a few|\d+)[ \u00a0]+(?:years?|months?|weeks?)[ \u00a0]+ago\b|previously\b|years[ \u00a0]+ago\b)/iu;
+const PAST_BEFORE =
+  /(?:^|[^\p{L}])(?:since|after|following|prior[ \u00a0]+to|before)[ \u00a0]+(?:(?:the|its|their|our|his|her)[ \u00a0]+)?(?:\p{L}+[ \u00a0]+)?$/iu;
+
+/**
+ * "Llama, released last year, powers our app", "Since its launch in 2023, Claude has grown": a trigger that
+ * dates a thing in the past is background, not news of the item.
+ */
+export function backgroundTrigger(view: SentenceView, hit: CueHit): boolean {
+  if (PAST_AFTER.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 40)))) return true;
+  return PAST_BEFORE.test(view.text.slice(Math.max(view.start, hit.start - 24), hit.start));
+}
+
 /**
  * "We are releasing the initial results of the X leaderboard", "publishing a new paper": what is released is a
  * research output (results, a paper, a dataset), which is research, not the release of a product.
