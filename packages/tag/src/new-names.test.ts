@@ -85,6 +85,26 @@ describe('new names introduced by a release', () => {
     expect(brief(r)).toEqual([['release', 'quasar-vault', [], null]]);
   });
 
+  it('finds a name opening a sentence inside a paragraph before a follower', () => {
+    expect(
+      brief(tag('We shipped a lot this month. Quasar Vault is now available to all teams.', rules)),
+    ).toEqual([['release', 'quasar-vault', [], null]]);
+  });
+
+  it('keeps to one pass over a long text that introduces a name thousands of times', () => {
+    // A hostile page: every step must stay linear (each name looked up once, line ends found once).
+    const text = 'Introducing Quasar Vault, built for teams. Orbit Desk is here! '.repeat(20_000);
+    const r = tag(text, rules);
+    expect(r.entities.map((e) => [e.id, e.mentions.length])).toEqual([
+      ['quasar-vault', 20_000],
+      ['orbit-desk', 20_000],
+    ]);
+    expect(brief(r)).toEqual([
+      ['release', 'quasar-vault', [], null],
+      ['release', 'orbit-desk', [], null],
+    ]);
+  });
+
   it('reads a sentence: "we\'re launching" in a body, a vendor launching a product', () => {
     expect(brief(tag("Today we're launching Orbit Desk for support teams.", rules))).toEqual([
       ['release', 'orbit-desk', [], null],

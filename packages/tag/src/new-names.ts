@@ -26,6 +26,9 @@ const RESEARCH_OUTPUT =
 const FEATURE_OF =
   /^[ \u00a0]+(?:(?:now[ \u00a0]+)?(?:in|on)[ \u00a0]+(?:public[ \u00a0]+|private[ \u00a0]+)?(?:beta|preview|alpha|early[ \u00a0]+access)[ \u00a0]+)?(?:in|on|inside|within|for|to)[ \u00a0]+(?:the[ \u00a0]+)?$/iu;
 const MAX_WORDS = 6;
+const MAX_SCANNED_NAMES = 32;
+/** How far before a follower its name may start, in UTF-16 units. */
+const FOLLOWER_REACH = 120;
 // The name goes on past a small word: "Security and Public Sector Advisory Council", "AI for Science Program".
 const CONTINUES = /^[ \u00a0]+(?:and|&|of|for|de|du|der)[ \u00a0]+\p{Lu}/u;
 // Lowercase words that may follow a new name: function words, verbs of the news, stages ("Introducing Vault
@@ -143,10 +146,16 @@ function nameAt(
   if (nextWord !== undefined && !NAME_FOLLOWERS.has(nextWord)) return null;
   // "Publishers’ Program": a possessive with a capitalised word after it is inside a longer name.
   if (/^['’]s?[ \u00a0]+\p{Lu}/u.test(after)) return null;
-  const nextKnown = mentions.find((m) => m.start >= end);
+  const next = firstFrom(mentions, end);
+  const nextKnown = mentions[next];
   if (nextKnown !== undefined && FEATURE_OF.test(text.slice(end, nextKnown.start))) return null;
 
-  const inside = mentions.filter((m) => m.start < end && m.end > start);
+  // Known names overlapping the new one (mentions are ordered and do not overlap each other).
+  const inside: RawMention[] = [];
+  for (let k = Math.max(0, firstFrom(mentions, start) - 1); k < next; k++) {
+    const m = mentions[k] as RawMention;
+    if (m.end > start) inside.push(m);
+  }
   if (inside.length === 0) return { start, end, nameStart: start, known: -1 };
   const first = inside[0] as RawMention;
   if (inside.length === 1 && first.ambiguous && first.start === start && first.end === end) {
@@ -163,6 +172,18 @@ function nameAt(
     if (rest === 1 || words.libraryWords.has(last)) return { start, end, nameStart: start, known: -1 };
   }
   return null;
+}
+
+/** Index of the first mention starting at or after `at` (mentions ordered by start), or their count. */
+function firstFrom(mentions: readonly RawMention[], at: number): number {
+  let lo = 0;
+  let hi = mentions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((mentions[mid] as RawMention).start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The kind a new name's last word gives it. */
@@ -189,6 +210,9 @@ export function addNewNames(
   words: NewNameWords,
 ): { mentions: RawMention[]; added: EntityInfo[] } {
   const found: Found[] = [];
+  // End of the line of the current hit; hits come in text order, so it only moves forward (a text without
+  // line breaks is not searched again for every hit).
+  let lineEnd = -1;
   for (let h = 0; h < hits.length; h += 3) {
     const hs = hits[h] as number;
     const he = hits[h + 1] as number;
@@ -197,14 +221,24 @@ export function addNewNames(
       const gap = text.charCodeAt(he);
       if (gap !== 0x20 && gap !== 0xa0) continue;
       if (DOCUMENT_OPENER.test(text.slice(Math.max(0, hs - 12), hs))) continue;
-      const lineEnd = text.indexOf('\n', he);
-      const f = nameAt(text, he + 1, lineEnd < 0 ? text.length : lineEnd, mentions, entities, words);
+      if (lineEnd < he) {
+        const nl = text.indexOf('\n', he);
+        lineEnd = nl < 0 ? text.length : nl;
+      }
+      const f = nameAt(text, he + 1, lineEnd, mentions, entities, words);
       if (f) found.push(f);
     } else {
-      // A follower counts only after a name that opens its line: "Model Vault is now available".
-      const lineStart = text.lastIndexOf('\n', hs - 1) + 1;
-      let at = lineStart;
-      while (at < hs && /\s/.test(text[at] as string)) at++;
+      // A follower counts only after a name that opens its line or sentence: "Model Vault is now
+      // available". A name is short, so only the text just before the follower is looked at.
+      const from = Math.max(0, hs - FOLLOWER_REACH);
+      const before = text.slice(from, hs);
+      const boundary = Math.max(
+        before.lastIndexOf('\n'),
+        before.search(/[.!?]["')\]]?\s+(?!.*[.!?]["')\]]?\s)/su),
+      );
+      if (boundary < 0 && from > 0) continue;
+      let at = boundary < 0 ? from : from + boundary + 1;
+      while (at < hs && /[\s.!?"')\]]/u.test(text[at] as string)) at++;
       const f = nameAt(text, at, hs, mentions, entities, words);
       if (f && /^[ \u00a0]+(?:v?\p{N}[\p{N}.]*\p{Ll}?[ \u00a0]+)*$/u.test(text.slice(f.end, hs)))
         found.push(f);
@@ -215,6 +249,9 @@ export function addNewNames(
   const added: EntityInfo[] = [];
   const entityOf = new Map<string, number>();
   const extra: RawMention[] = [];
+  // Each written form is looked up in the text once, however often an opener introduces it, and only the
+  // first few forms are (a real text introduces a handful; a hostile one thousands, each a scan of the text).
+  const scanned = new Set<string>();
   for (const f of found) {
     if (f.known >= 0) {
       extra.push({ start: f.start, end: f.end, entity: f.known, ambiguous: false });
@@ -232,6 +269,8 @@ export function addNewNames(
     extra.push({ start: f.start, end: f.end, entity, ambiguous: false });
     // Every other occurrence of the new name in the text is a mention too.
     const written = text.slice(f.nameStart, f.end);
+    if (scanned.has(written) || scanned.size >= MAX_SCANNED_NAMES) continue;
+    scanned.add(written);
     for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + 1)) {
       if (at >= f.start && at < f.end) continue;
       if (isWordBefore(text, at) || isWordAt(text, at + written.length)) continue;
