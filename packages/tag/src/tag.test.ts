@@ -297,3 +297,15 @@ announcements:
     expect(r.announcements[0]?.rule).toBe('ships');
   });
 });
+
+describe('long texts', () => {
+  it('confirms thousands of ambiguous names in a text without line breaks, each by its own sentence', () => {
+    // Each check around an ambiguous name looks at its own sentences only, so this stays linear.
+    const text = 'Move the cursor here. Cursor now supports GPT-5 for coding. '.repeat(20_000);
+    const r = tag(text, rules);
+    const cursor = r.entities.find((e) => e.id === 'cursor');
+    expect(cursor?.mentions.length).toBe(20_000);
+    expect(r.entities.find((e) => e.id === 'gpt')?.mentions.length).toBe(20_000);
+    expect(brief(r)).toEqual([['support', 'cursor', ['gpt'], null, null]]);
+  });
+});

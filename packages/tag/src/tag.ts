@@ -9,6 +9,23 @@ import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
 import { splitSentences } from './sentences.js';
 import type { SentenceMention } from './trigger-checks.js';
 
+/**
+ * The mentions starting in [from, to) (mentions ordered by start), found by binary search so that checks
+ * around each of many ambiguous names stay linear in a long text.
+ */
+function within(raw: RawMention[], from: number, to: number): RawMention[] {
+  let lo = 0;
+  let hi = raw.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((raw[mid] as RawMention).start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < raw.length && (raw[end] as RawMention).start < to) end++;
+  return raw.slice(lo, end);
+}
+
 /** Index of the sentence containing offset `at` (sentences as flat [start, end, ...] pairs), or -1. */
 function sentenceAt(sentences: number[], at: number): number {
   let lo = 0;
@@ -43,8 +60,12 @@ function sentencesWithMentions(text: string, raw: RawMention[]): number[] {
 
 /** Whether sentence `a` and the next one in the list have no line break between them. */
 function sameLine(text: string, sentences: number[], a: number): boolean {
-  const newline = text.indexOf('\n', sentences[2 * a + 1] as number);
-  return newline < 0 || newline >= (sentences[2 * a + 2] as number);
+  // Only the gap between the two is looked at (a search to the next line break would cross a whole text
+  // without breaks for every ambiguous name).
+  for (let k = sentences[2 * a + 1] as number; k < (sentences[2 * a + 2] as number); k++) {
+    if (text.charCodeAt(k) === 0x0a) return false;
+  }
+  return true;
 }
 
 /**
@@ -64,7 +85,8 @@ function confirm(text: string, raw: RawMention[], sentences: number[], tables: C
     const from = sentences[2 * first] as number;
     const to = sentences[2 * last + 1] as number;
     const wanted = tables.contextEntities[m.entity] ?? [];
-    if (raw.some((o) => o !== m && o.start >= from && o.end <= to && wanted.includes(o.entity))) return true;
+    const near = within(raw, from, to);
+    if (near.some((o) => o !== m && o.end <= to && wanted.includes(o.entity))) return true;
     for (let k = first; k <= last; k++) {
       const context = findCues(
         text,
@@ -92,7 +114,7 @@ function actsInAnnouncement(
   [from, to]: [number, number],
   tables: CompiledTables,
 ): boolean {
-  if (!raw.some((o) => !o.ambiguous && o.entity !== m.entity && o.start >= from && o.end <= to)) return false;
+  if (!within(raw, from, to).some((o) => !o.ambiguous && o.entity !== m.entity && o.end <= to)) return false;
   // Not the tail of a longer name ("Nemotron 3.5 Lightning", "GPT-5.3-Codex-Spark"): the name opens the
   // sentence or follows a lowercase word or a comma.
   const before = text.slice(from, m.start);
@@ -115,7 +137,7 @@ const PLACE_BEFORE =
  * in a sentence that names another entity unambiguously, is the platform that name belongs to, not a word.
  */
 function placeOfAvailability(text: string, raw: RawMention[], m: RawMention, [from, to]: [number, number]) {
-  if (!raw.some((o) => !o.ambiguous && o.entity !== m.entity && o.start >= from && o.end <= to)) return false;
+  if (!within(raw, from, to).some((o) => !o.ambiguous && o.entity !== m.entity && o.end <= to)) return false;
   return PLACE_BEFORE.test(text.slice(Math.max(from, m.start - 40), m.start));
 }
 
