@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from './sentences.js';
+import { MAX_SENTENCE, splitSentences } from './sentences.js';
 
 function split(text: string): string[] {
   const pairs = splitSentences(text);
@@ -42,5 +42,20 @@ describe('splitSentences', () => {
   it('returns exact trimmed offsets', () => {
     const text = '  First one.   Second one.  ';
     expect(splitSentences(text)).toEqual([2, 12, 15, 26]);
+  });
+});
+
+describe('very long sentences', () => {
+  it('cuts a run of text with no sentence end at spaces, every piece at most MAX_SENTENCE long', () => {
+    const text = `${'word '.repeat(1000)}end. Next one.`;
+    const pieces = splitSentences(text);
+    expect(pieces.length / 2).toBeGreaterThan(3);
+    for (let k = 0; k < pieces.length; k += 2) {
+      const [s, e] = [pieces[k] as number, pieces[k + 1] as number];
+      expect(e - s).toBeLessThanOrEqual(MAX_SENTENCE);
+      expect(text.slice(s, e)).toBe(text.slice(s, e).trim());
+      expect(text.slice(s, e).startsWith('word') || text.slice(s, e).startsWith('Next')).toBe(true);
+    }
+    expect(text.slice(pieces[pieces.length - 2], pieces[pieces.length - 1])).toBe('Next one.');
   });
 });

@@ -100,9 +100,29 @@ function wordBefore(text: string, end: number): string {
 }
 
 /** Push `[s, e)` trimmed of white space, unless nothing is left. (Module level: no closure per call.) */
+/**
+ * Longest sentence, in UTF-16 units. A run of text longer than this without a sentence end (a list, a table, a
+ * page without punctuation) is cut at the last space before the limit, so that the work around each name in
+ * a sentence stays bounded however long the text is.
+ */
+export const MAX_SENTENCE = 1500;
+
 function pushTrimmed(text: string, out: number[], s: number, e: number): void {
   while (s < e && (isSpace(text.charCodeAt(s)) || text.charCodeAt(s) === 0x0a)) s++;
   while (e > s && (isSpace(text.charCodeAt(e - 1)) || text.charCodeAt(e - 1) === 0x0a)) e--;
+  while (e - s > MAX_SENTENCE) {
+    let cut = s + MAX_SENTENCE;
+    while (cut > s + MAX_SENTENCE / 2 && !isSpace(text.charCodeAt(cut))) cut--;
+    if (!isSpace(text.charCodeAt(cut))) cut = s + MAX_SENTENCE;
+    // Never between the two halves of a surrogate pair.
+    const c = text.charCodeAt(cut);
+    if (c >= 0xdc00 && c <= 0xdfff) cut--;
+    let end = cut;
+    while (end > s && isSpace(text.charCodeAt(end - 1))) end--;
+    if (end > s) out.push(s, end);
+    s = cut;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+  }
   if (e > s) out.push(s, e);
 }
 

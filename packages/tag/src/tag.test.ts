@@ -308,4 +308,11 @@ describe('long texts', () => {
     expect(r.entities.find((e) => e.id === 'gpt')?.mentions.length).toBe(20_000);
     expect(brief(r)).toEqual([['support', 'cursor', ['gpt'], null, null]]);
   });
+
+  it('handles a text with no sentence end and thousands of ambiguous names', () => {
+    const text = 'the cursor and a sonnet and Sonnet and Cursor moved '.repeat(8_000);
+    const r = tag(text, rules);
+    for (const e of r.entities) for (const m of e.mentions) expect(text.slice(m.start, m.end)).toBe(m.text);
+    expect(r.announcements).toEqual([]);
+  });
 });
