@@ -34,12 +34,12 @@ export async function registerRuleSet(
  * Replace a document's mentions and announcements with those of one extraction, in one transaction.
  * If the document changed after the extraction was computed (another parse stored newer content), or was
  * found to duplicate another source's document, nothing is written and `false` is returned.
- * `newNames` are the ids of entities the rule set does not list (found as new names); their mentions are
- * recorded with the rule `new-name`, every other mention with `entity`.
+ * `newNames` are the ids of entities the rule set does not list (found as new names): they are recorded in
+ * `entities` on first sight, and their mentions with the rule `new-name`, every other mention with `entity`.
  */
 export async function replaceExtraction(
   sql: Sql,
-  doc: { id: number; contentHash: string; ruleSet: string; newNames?: ReadonlySet<string> },
+  doc: { id: number; contentHash: string; ruleSet: string; newNames: ReadonlySet<string> },
   fields: readonly { field: Field; result: ExtractResult }[],
 ): Promise<boolean> {
   return sql.begin(async (tx) => {
@@ -59,7 +59,7 @@ export async function replaceExtraction(
             document_id: doc.id,
             entity_id: entity.id,
             rule_set: doc.ruleSet,
-            rule: doc.newNames?.has(entity.id) === true ? 'new-name' : 'entity',
+            rule: doc.newNames.has(entity.id) ? 'new-name' : 'entity',
             field,
             start_pos: m.start,
             end_pos: m.end,
@@ -84,12 +84,13 @@ export async function replaceExtraction(
         });
       }
     }
-    // Entities the rule set does not list (names a release introduced: "Introducing Model Vault") are
-    // recorded on first sight; a listed entity is never changed here.
+    // Names a release introduced ("Introducing Model Vault") are recorded on first sight; entities the rule set
+    // lists were registered with it and are not touched here.
     const named = new Map<string, { id: string; name: string; kind: string; parent: null }>();
     for (const { result } of fields) {
-      for (const e of result.entities)
-        named.set(e.id, { id: e.id, name: e.name, kind: e.kind, parent: null });
+      for (const e of result.entities) {
+        if (doc.newNames.has(e.id)) named.set(e.id, { id: e.id, name: e.name, kind: e.kind, parent: null });
+      }
     }
     if (named.size > 0) {
       await tx`insert into entities ${tx([...named.values()])} on conflict (id) do nothing`;

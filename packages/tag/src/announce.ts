@@ -368,14 +368,14 @@ function pick(
   const ms = view.mentions;
   // Subjects and objects are in the trigger's clause: in "X announced ..., and said it is working on Y", X is
   // not the one working on Y by proximity alone, nor is Y what X announced.
-  const before = ms.filter(
+  let before = ms.filter(
     (m) =>
       m.end <= hit.start &&
       ok(m) &&
       (all || hit.start - m.end <= MAX_GAP) &&
       !CLAUSE_BREAK.test(view.text.slice(m.end, hit.start)),
   );
-  const after = ms.filter(
+  let after = ms.filter(
     (m) =>
       m.start >= hit.end &&
       ok(m) &&
@@ -389,8 +389,8 @@ function pick(
     const plainBefore = before.filter((m) => !insideBrackets(view, m));
     const plainAfter = after.filter((m) => !insideBrackets(view, m));
     if (plainBefore.length + plainAfter.length > 0) {
-      before.splice(0, before.length, ...plainBefore);
-      after.splice(0, after.length, ...plainAfter);
+      before = plainBefore;
+      after = plainAfter;
     }
   }
   let seed: SentenceMention | undefined;

@@ -80,41 +80,26 @@ function build(spec: RulesSpec): Built {
     }
     (surfaces[p] as SurfaceUse[]).push(use);
   };
+  // Every use has all fields, so the hot loop of `findMentions` sees one object shape.
+  const use = (
+    entity: number,
+    exact: string | null,
+    ambiguous = false,
+    block = false,
+    newName: 0 | 1 | 2 = 0,
+  ) => ({ entity, exact, ambiguous, block, newName }) satisfies SurfaceUse;
   spec.entities.forEach((e, entity) => {
     const cased = new Set([...e.exact, ...e.ambiguous].map((l) => l.value));
-    if (!cased.has(e.name))
-      addSurface(
-        { value: e.name, pos: e.pos },
-        { entity, exact: null, ambiguous: false, block: false, newName: 0 },
-      );
-    for (const a of e.aliases)
-      addSurface(a, { entity, exact: null, ambiguous: false, block: false, newName: 0 });
-    for (const a of e.exact)
-      addSurface(a, {
-        entity,
-        exact: foldWith(PUNCT_FOLD, a.value),
-        ambiguous: false,
-        block: false,
-        newName: 0,
-      });
-    for (const a of e.ambiguous) {
-      addSurface(a, {
-        entity,
-        exact: foldWith(PUNCT_FOLD, a.value),
-        ambiguous: true,
-        block: false,
-        newName: 0,
-      });
-    }
-    for (const a of e.not) addSurface(a, { entity, exact: null, ambiguous: false, block: true, newName: 0 });
+    if (!cased.has(e.name)) addSurface({ value: e.name, pos: e.pos }, use(entity, null));
+    for (const a of e.aliases) addSurface(a, use(entity, null));
+    for (const a of e.exact) addSurface(a, use(entity, foldWith(PUNCT_FOLD, a.value)));
+    for (const a of e.ambiguous) addSurface(a, use(entity, foldWith(PUNCT_FOLD, a.value), true));
+    for (const a of e.not) addSurface(a, use(entity, null, false, true));
   });
   // Phrases around names the rules do not know ("Introducing ...", "... is now available") are found by the
   // same scan as the names.
-  for (const a of spec.newNames.openers)
-    addSurface(a, { entity: -1, exact: null, ambiguous: false, block: false, newName: 1 });
-  for (const a of spec.newNames.followers) {
-    addSurface(a, { entity: -1, exact: null, ambiguous: false, block: false, newName: 2 });
-  }
+  for (const a of spec.newNames.openers) addSurface(a, use(-1, null, false, false, 1));
+  for (const a of spec.newNames.followers) addSurface(a, use(-1, null, false, false, 2));
   const words = (list: Located[]) => new Set(list.map((w) => w.value.toLowerCase()));
 
   // Cue phrases: triggers, plan and negation words, and context words.

@@ -21,6 +21,18 @@ function sameCase(text: string, start: number, form: string): boolean {
 
 const NO_USES: readonly SurfaceUse[] = [];
 
+/** Index of the first mention starting at or after `at` (mentions ordered by start), or their count. */
+export function firstMentionFrom(mentions: readonly { start: number }[], at: number): number {
+  let lo = 0;
+  let hi = mentions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((mentions[mid] as { start: number }).start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Scratch buffers for `findMentions`' candidates, grown as needed and reused (it is not reentrant). */
 interface Scratch {
   starts: Int32Array;

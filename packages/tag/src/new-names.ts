@@ -1,20 +1,20 @@
 import type { EntityKind } from '@frameline/core';
-import type { RawMention } from './entities.js';
+import { firstMentionFrom, type RawMention } from './entities.js';
 import type { EntityInfo, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
 /**
  * Names the rules do not know, where a release introduces them. A release is often the first time a name is
  * written anywhere ("Introducing Muse Spark 1.1", "Model Vault is now available"), so no list can hold it:
- * after an opener phrase, or before a follower phrase at the start of a line, a run of capitalised words
- * becomes an entity of its own for that text. Its id is the name in lowercase words joined by hyphens, its
- * kind `product` unless its last word makes it a programme or an event.
+ * after an opener phrase, or before a follower phrase at the start of a line or sentence, a run of capitalised
+ * words becomes an entity of its own for that text. Its id is the name in lowercase words joined by hyphens,
+ * its kind `product` unless its last word makes it a programme, an event, an organisation or a library.
  *
  * Conservative by design, since a wrong name takes the announcement away from the right one: no name made
  * only of words listed as `not_new_names`, no name ending in a feature word ("Prompt Caching on ..."), none
  * followed by "in"/"on" a known name (a feature of that product), none that is a dataset or a benchmark, and a
  * known name at the start only extends into a new one when it is a product or library followed by one more
- * capitalised word ("Dagster Pipes"), or a vendor followed by its product's name ("Google Antigravity").
+ * capitalised word ("Dagster Pipes"), or a vendor followed by its product's name ("Perplexity Pages").
  */
 
 // One word of a name: capitalised ("Vault", "GroqCloud", "SWE-1", "Claude.ai") or a version ("3.1", "v2").
@@ -96,8 +96,8 @@ export function idOfName(name: string): string {
 interface Found {
   start: number;
   end: number;
-  /** Where the new entity's own name starts (after its vendor's name, if written before it). */
-  nameStart: number;
+  /** The kind its last word gives a new name. */
+  kind: EntityKind;
   /** A known entity written with an ambiguous name ("North"), which the release confirms; else -1. */
   known: number;
 }
@@ -126,7 +126,8 @@ function nameAt(
   const lower = ws.map((w) => w.toLowerCase());
   if (words.notNames.has(lower[0] as string) || lower.every((w) => words.notNames.has(w))) return null;
   const last = lower[n - 1] as string;
-  const kindWord = words.programWords.has(last) || words.eventWords.has(last) || words.vendorWords.has(last);
+  const kind = kindOfLast(last, words);
+  const kindWord = kind === 'program' || kind === 'event' || kind === 'vendor';
   // "Introducing Labs": a kind word alone names nothing.
   if (kindWord && n === 1) return null;
   if (!kindWord && words.featureWords.has(last)) return null;
@@ -146,49 +147,36 @@ function nameAt(
   if (nextWord !== undefined && !NAME_FOLLOWERS.has(nextWord)) return null;
   // "Publishers’ Program": a possessive with a capitalised word after it is inside a longer name.
   if (/^['’]s?[ \u00a0]+\p{Lu}/u.test(after)) return null;
-  const next = firstFrom(mentions, end);
+  const next = firstMentionFrom(mentions, end);
   const nextKnown = mentions[next];
   if (nextKnown !== undefined && FEATURE_OF.test(text.slice(end, nextKnown.start))) return null;
 
   // Known names overlapping the new one (mentions are ordered and do not overlap each other).
   const inside: RawMention[] = [];
-  for (let k = Math.max(0, firstFrom(mentions, start) - 1); k < next; k++) {
+  for (let k = Math.max(0, firstMentionFrom(mentions, start) - 1); k < next; k++) {
     const m = mentions[k] as RawMention;
     if (m.end > start) inside.push(m);
   }
-  if (inside.length === 0) return { start, end, nameStart: start, known: -1 };
+  if (inside.length === 0) return { start, end, kind, known: -1 };
   const first = inside[0] as RawMention;
   if (inside.length === 1 && first.ambiguous && first.start === start && first.end === end) {
-    return { start, end, nameStart: start, known: first.entity };
+    return { start, end, kind, known: first.entity };
   }
   if (inside.length > 1 || first.start !== start || first.end >= end) return null;
-  const kind = (entities[first.entity] as EntityInfo).kind;
+  const knownKind = (entities[first.entity] as EntityInfo).kind;
   // The rest must start right after the known name, a space apart.
   const restStart = spans.findIndex(([s]) => s > first.end);
   if (restStart < 0 || (spans[restStart] as [number, number])[0] !== first.end + 1) return null;
   const rest = n - restStart;
-  if (kind === 'vendor') return { start, end, nameStart: start, known: -1 };
-  if (kind === 'product' || kind === 'library' || kind === 'framework') {
-    if (rest === 1 || words.libraryWords.has(last)) return { start, end, nameStart: start, known: -1 };
+  if (knownKind === 'vendor') return { start, end, kind, known: -1 };
+  if (knownKind === 'product' || knownKind === 'library' || knownKind === 'framework') {
+    if (rest === 1 || words.libraryWords.has(last)) return { start, end, kind, known: -1 };
   }
   return null;
 }
 
-/** Index of the first mention starting at or after `at` (mentions ordered by start), or their count. */
-function firstFrom(mentions: readonly RawMention[], at: number): number {
-  let lo = 0;
-  let hi = mentions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((mentions[mid] as RawMention).start < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The kind a new name's last word gives it. */
-function kindOf(name: string, words: NewNameWords): EntityKind {
-  const last = (name.split(/[ \u00a0]/).pop() ?? '').toLowerCase();
+/** The kind a new name's last word (lowercased) gives it. */
+function kindOfLast(last: string, words: NewNameWords): EntityKind {
   if (words.programWords.has(last)) return 'program';
   if (words.eventWords.has(last)) return 'event';
   if (words.vendorWords.has(last)) return 'vendor';
@@ -257,18 +245,18 @@ export function addNewNames(
       extra.push({ start: f.start, end: f.end, entity: f.known, ambiguous: false });
       continue;
     }
-    const name = text.slice(f.nameStart, f.end).replace(/[\s\u00a0]+/gu, ' ');
+    const written = text.slice(f.start, f.end);
+    const name = written.replace(/[\s\u00a0]+/gu, ' ');
     const id = idOfName(name);
     if (id === '') continue;
     let entity = byId.get(id) ?? entityOf.get(id);
     if (entity === undefined) {
       entity = entities.length + added.length;
-      added.push({ id, name, kind: kindOf(name, words), parent: null });
+      added.push({ id, name, kind: f.kind, parent: null });
       entityOf.set(id, entity);
     }
     extra.push({ start: f.start, end: f.end, entity, ambiguous: false });
     // Every other occurrence of the new name in the text is a mention too.
-    const written = text.slice(f.nameStart, f.end);
     if (scanned.has(written) || scanned.size >= MAX_SCANNED_NAMES) continue;
     scanned.add(written);
     for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + 1)) {

@@ -99,7 +99,6 @@ function wordBefore(text: string, end: number): string {
   return text.slice(i, end).toLowerCase();
 }
 
-/** Push `[s, e)` trimmed of white space, unless nothing is left. (Module level: no closure per call.) */
 /**
  * Longest sentence, in UTF-16 units. A run of text longer than this without a sentence end (a list, a table, a
  * page without punctuation) is cut at the last space before the limit, so that the work around each name in
@@ -107,6 +106,10 @@ function wordBefore(text: string, end: number): string {
  */
 export const MAX_SENTENCE = 1500;
 
+/**
+ * Push `[s, e)` trimmed of white space, in pieces of at most MAX_SENTENCE, unless nothing is left. (Module
+ * level: no closure per call.)
+ */
 function pushTrimmed(text: string, out: number[], s: number, e: number): void {
   while (s < e && (isSpace(text.charCodeAt(s)) || text.charCodeAt(s) === 0x0a)) s++;
   while (e > s && (isSpace(text.charCodeAt(e - 1)) || text.charCodeAt(e - 1) === 0x0a)) e--;

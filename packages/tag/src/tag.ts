@@ -1,6 +1,6 @@
 import type { ExtractedEntity, ExtractResult, Span } from '@frameline/core';
 import { announceSentence } from './announce.js';
-import { findCues, findMentions, newNameHits, type RawMention } from './entities.js';
+import { findCues, findMentions, firstMentionFrom, newNameHits, type RawMention } from './entities.js';
 import { htmlToMappedText } from './html.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
@@ -14,13 +14,7 @@ import type { SentenceMention } from './trigger-checks.js';
  * around each of many ambiguous names stay linear in a long text.
  */
 function within(raw: RawMention[], from: number, to: number): RawMention[] {
-  let lo = 0;
-  let hi = raw.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((raw[mid] as RawMention).start < from) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstMentionFrom(raw, from);
   let end = lo;
   while (end < raw.length && (raw[end] as RawMention).start < to) end++;
   return raw.slice(lo, end);
@@ -97,24 +91,27 @@ function confirm(text: string, raw: RawMention[], sentences: number[], tables: C
       );
       if (context.some((c) => tables.cues[c.cue]?.confirms.includes(m.entity))) return true;
     }
+    // The last two readings need another entity named unambiguously in the sentence.
     const range: [number, number] = [sentences[2 * s] as number, sentences[2 * s + 1] as number];
-    return actsInAnnouncement(text, raw, m, range, tables) || placeOfAvailability(text, raw, m, range);
+    if (
+      !within(raw, range[0], range[1]).some((o) => !o.ambiguous && o.entity !== m.entity && o.end <= range[1])
+    )
+      return false;
+    return actsInAnnouncement(text, m, range, tables) || placeOfAvailability(text, m, range);
   });
 }
 
 /**
  * "Cursor is now a part of SpaceX", "Arm joins forces with Meta": a capitalised ambiguous name written
- * right before an announcement trigger, in a sentence that names another entity unambiguously, is that
- * entity acting in the news, not the ordinary word ("cursor", "arm" are not announced about).
+ * right before an announcement trigger, in a sentence that names another entity unambiguously (the caller
+ * checks that), is that entity acting in the news, not the ordinary word ("cursor", "arm" are not announced about).
  */
 function actsInAnnouncement(
   text: string,
-  raw: RawMention[],
   m: RawMention,
   [from, to]: [number, number],
   tables: CompiledTables,
 ): boolean {
-  if (!within(raw, from, to).some((o) => !o.ambiguous && o.entity !== m.entity && o.end <= to)) return false;
   // Not the tail of a longer name ("Nemotron 3.5 Lightning", "GPT-5.3-Codex-Spark"): the name opens the
   // sentence or follows a lowercase word or a comma.
   const before = text.slice(from, m.start);
@@ -134,10 +131,10 @@ const PLACE_BEFORE =
 
 /**
  * "Gemini 3 Pro is now available in Cursor": an ambiguous name right after "available in" (and the like),
- * in a sentence that names another entity unambiguously, is the platform that name belongs to, not a word.
+ * in a sentence that names another entity unambiguously (the caller checks that), is the platform that name
+ * belongs to, not a word.
  */
-function placeOfAvailability(text: string, raw: RawMention[], m: RawMention, [from, to]: [number, number]) {
-  if (!within(raw, from, to).some((o) => !o.ambiguous && o.entity !== m.entity && o.end <= to)) return false;
+function placeOfAvailability(text: string, m: RawMention, [from]: [number, number]): boolean {
   return PLACE_BEFORE.test(text.slice(Math.max(from, m.start - 40), m.start));
 }
 
