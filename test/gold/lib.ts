@@ -33,6 +33,15 @@ export const GOLD_SETS = {
 } as const;
 export type GoldSetName = keyof typeof GOLD_SETS;
 
+/** `corpus#index` of every item some gold set references (sets whose file does not exist yet are skipped). */
+export function goldItemKeys(): Set<string> {
+  return new Set(
+    Object.values(GOLD_SETS)
+      .filter(({ path }) => existsSync(path))
+      .flatMap(({ path }) => readGold(path).map((g) => `${g.corpus}#${g.index}`)),
+  );
+}
+
 /**
  * Items that only the second held-out set may use: a fixed quarter of every feed, chosen by a hash of the
  * corpus path and item index. Whoever writes rules may read any other item of the corpora (the tuning

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseFeed } from '@frameline/parse';
 import { htmlToText, loadRuleSet, tag } from '@frameline/tag';
-import { GOLD_SETS, type GoldSetName, readGold, reservedForHeldout2, sharedDir } from './lib.js';
+import { goldItemKeys, reservedForHeldout2, sharedDir } from './lib.js';
 
 /** Every feed file of the corpora the gold sets draw from, relative to `shared/corpora`. */
 function feedFiles(root: string): string[] {
@@ -55,12 +55,7 @@ async function main(): Promise<void> {
   });
   const root = join(sharedDir(), 'corpora');
   const rules = loadRuleSet(values.rules);
-  const taken = new Set<string>();
-  for (const name of Object.keys(GOLD_SETS) as GoldSetName[]) {
-    const { path } = GOLD_SETS[name];
-    if (!existsSync(path)) continue;
-    for (const g of readGold(path)) taken.add(`${g.corpus}#${g.index}`);
-  }
+  const taken = goldItemKeys();
   const files = feedFiles(root).filter((f) => values.feed === undefined || f.includes(values.feed));
   const candidates: { corpus: string; index: number; title: string; text: string }[] = [];
   for (const corpus of files) {

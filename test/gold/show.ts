@@ -7,21 +7,17 @@
  *
  * Corpus paths are relative to ../shared/corpora (e.g. Olshansk-rss-feeds/feeds/feed_meta_ai.xml).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFeed } from '@frameline/parse';
 import { htmlToText } from '@frameline/tag';
-import { GOLD_SETS, loadGoldTexts, readGold, reservedForHeldout2, sharedDir } from './lib.js';
+import { GOLD_SETS, goldItemKeys, loadGoldTexts, readGold, reservedForHeldout2, sharedDir } from './lib.js';
 
 async function main(): Promise<void> {
   const [first, second, third] = process.argv.slice(2);
   if (first === '--reserved' && second !== undefined) {
     // Items of one feed kept for the second held-out set and not yet in any gold set: index and title.
-    const taken = new Set(
-      Object.values(GOLD_SETS)
-        .filter(({ path }) => existsSync(path))
-        .flatMap(({ path }) => readGold(path).map((g) => `${g.corpus}#${g.index}`)),
-    );
+    const taken = goldItemKeys();
     const feed = await parseFeed(new Uint8Array(readFileSync(join(sharedDir(), 'corpora', second))));
     feed.items.forEach((item, index) => {
       if (reservedForHeldout2(second, index) && !taken.has(`${second}#${index}`)) {
