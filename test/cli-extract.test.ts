@@ -34,12 +34,17 @@ test('extract --json prints the fixed shape with UTF-16 offsets into the input',
   if (!out) throw new Error('no output');
   expect(out.ruleSet).toMatch(/^[0-9a-f]{8,}$/);
   const ids = new Set(out.entities.map((e) => e.id));
-  expect(ids.has('pytorch')).toBe(true);
+  expect(ids.has('pytorch-1.0')).toBe(true);
+  expect(out.entities.find((e) => e.id === 'pytorch-1.0')).toMatchObject({
+    name: 'PyTorch 1.0',
+    parent: 'pytorch',
+  });
   for (const e of out.entities) {
-    expect(Object.keys(e).sort()).toEqual(['id', 'kind', 'mentions', 'name']);
+    const keys = ['id', 'kind', 'mentions', 'name', ...('parent' in e ? ['parent'] : [])];
+    expect(Object.keys(e).sort()).toEqual(keys.sort());
     for (const m of e.mentions) expect(TEXT.slice(m.start, m.end)).toBe(m.text);
   }
-  const release = out.announcements.find((a) => a.type === 'release' && a.subject === 'pytorch');
+  const release = out.announcements.find((a) => a.type === 'release' && a.subject === 'pytorch-1.0');
   expect(release).toMatchObject({ version: '1.0', stage: 'beta' });
   for (const a of out.announcements) {
     expect(Object.keys(a).sort()).toEqual([

@@ -53,6 +53,8 @@ export interface ExtractedEntity {
   id: string;
   name: string;
   kind: EntityKind;
+  /** For a version or variant of a known family ("Llama 3.3 70B"): the family's id. */
+  parent?: string;
   mentions: Span[];
 }
 

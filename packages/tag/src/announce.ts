@@ -270,7 +270,11 @@ function fill(
       (m) =>
         tables.ancestors[only.entity]?.includes(m.entity) &&
         rule.subject.has(kindOf(entities, m)) &&
-        !taken.includes(m.entity),
+        !taken.includes(m.entity) &&
+        // in the trigger's clause ("Google Cloud announced ..., and said it is working on ... Cloud TPUs")
+        !CLAUSE_BREAK.test(
+          m.end <= hit.start ? view.text.slice(m.end, hit.start) : view.text.slice(hit.end, m.start + 1),
+        ),
     );
     if (owner) {
       extra.push(only.entity);
@@ -478,11 +482,15 @@ function versionFor(
   const after = versionAfter(view.text, subject.end, view.end);
   const sentence = view.text.slice(view.start, view.end);
   if (after) return { version: after.version, stage: after.stage ?? stageInSentence(sentence) };
-  const kind = (entities[subject.entity] as EntityInfo).kind;
-  // A number in the entity's own name is not a version ("Caffe2"), one in an alias is ("Llama 3.1").
+  const info = entities[subject.entity] as EntityInfo;
+  // A number in the entity's own name is not a version ("Caffe2"), one in an alias or a variant is
+  // ("Llama 3.1", "Llama 3.3 70B").
   const written = view.text.slice(subject.start, subject.end);
-  const ownName = written.toLowerCase() === (entities[subject.entity] as EntityInfo).name.toLowerCase();
-  const inName = VERSIONED_KINDS.has(kind) && !ownName ? VERSION_IN_NAME.exec(written) : null;
+  const ownName = info.variant !== true && written.toLowerCase() === info.name.toLowerCase();
+  const inName =
+    (VERSIONED_KINDS.has(info.kind) || info.variant === true) && !ownName
+      ? VERSION_IN_NAME.exec(written)
+      : null;
   // "GPT-5" matched as a name, written "GPT-5.2": the rest of the number follows the name.
   const more =
     inName && written.endsWith(inName[1] as string)

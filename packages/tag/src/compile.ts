@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PermanentError, toError } from '@frameline/core';
 import { Automaton } from './automaton.js';
@@ -200,6 +201,8 @@ function build(spec: RulesSpec): Built {
           vendorWords: words(spec.newNames.vendorWords),
           libraryWords: words(spec.newNames.libraryWords),
           researchWords: [...words(spec.newNames.researchWords)],
+          variantWords: words(spec.newNames.variantWords),
+          orgShapeWords: new Set(spec.newNames.orgShapeWords.map((w) => w.value)),
         },
       },
     },
@@ -229,9 +232,40 @@ export function checkRules(
   return { ok: all.length === 0, errors: sortErrors(all) };
 }
 
-/** The content hash used as a rule set's version: 12 hex digits of the SHA-256 of the YAML text. */
+let codeVersion: string | undefined;
+
+/**
+ * The tagger's code version: a hash of its own source files (this folder, tests excepted), so that any change
+ * to how text is matched changes the version of every rule set, with nobody having to remember to bump it.
+ */
+export function taggerCodeVersion(): string {
+  if (codeVersion === undefined) {
+    const dir = dirname(fileURLToPath(import.meta.url));
+    const hash = createHash('sha256');
+    for (const name of readdirSync(dir).sort()) {
+      if (!/\.(?:ts|js)$/.test(name) || /\.test\.|\.d\.ts$/.test(name)) continue;
+      hash
+        .update(name)
+        .update('\u0000')
+        .update(readFileSync(join(dir, name)))
+        .update('\u0000');
+    }
+    codeVersion = hash.digest('hex').slice(0, 12);
+  }
+  return codeVersion;
+}
+
+/**
+ * A rule set's version: 12 hex digits of the SHA-256 of the tagger's code version and the YAML text, so a
+ * stored extraction says exactly what produced it (the rules and the code that applied them).
+ */
 export function ruleSetVersion(yamlText: string): string {
-  return createHash('sha256').update(yamlText, 'utf8').digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(taggerCodeVersion())
+    .update('\u0000')
+    .update(yamlText, 'utf8')
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /**

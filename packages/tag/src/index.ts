@@ -11,6 +11,7 @@ export {
   isListed,
   loadRuleSet,
   ruleSetVersion,
+  taggerCodeVersion,
 } from './compile.js';
 export { findMentions, type RawMention } from './find-mentions.js';
 export { htmlToMappedText, htmlToText, type MappedText } from './html.js';

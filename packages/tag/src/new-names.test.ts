@@ -63,18 +63,19 @@ const ids = (r: ExtractResult) => r.entities.map((e) => e.id);
 const brief = (r: ExtractResult) => r.announcements.map((a) => [a.type, a.subject, a.objects, a.version]);
 
 describe('new names introduced by a release', () => {
-  it('makes an entity of a capitalised name after an opener, with the version apart', () => {
+  it('makes an entity of a capitalised name after an opener, and its version a variant of it', () => {
     const text = 'Introducing Quasar Vault 2.1: private inference for everyone';
     const r = tag(text, rules);
     expect(r.entities).toEqual([
       {
-        id: 'quasar-vault',
-        name: 'Quasar Vault',
+        id: 'quasar-vault-2.1',
+        name: 'Quasar Vault 2.1',
         kind: 'product',
-        mentions: [{ start: 12, end: 24, text: 'Quasar Vault' }],
+        parent: 'quasar-vault',
+        mentions: [{ start: 12, end: 28, text: 'Quasar Vault 2.1' }],
       },
     ]);
-    expect(brief(r)).toEqual([['release', 'quasar-vault', [], '2.1']]);
+    expect(brief(r)).toEqual([['release', 'quasar-vault-2.1', [], '2.1']]);
   });
 
   it('finds a name that opens its line before a follower, and every later occurrence of it', () => {
@@ -184,6 +185,6 @@ describe('new names with the bundled rules', () => {
     const bundled = loadRuleSet();
     const r = tag('Introducing Quillmark Studio: notebooks for agents', bundled);
     expect(brief(r)).toEqual([['release', 'quillmark-studio', [], null]]);
-    expect(ids(tag('Introducing PyTorch 2.5', bundled))).toEqual(['pytorch']);
+    expect(ids(tag('Introducing PyTorch 2.5', bundled))).toEqual(['pytorch-2.5']);
   });
 });

@@ -39,6 +39,8 @@ const NEW_NAME_KEYS = {
   new_name_vendor_words: 'vendorWords',
   new_name_library_words: 'libraryWords',
   not_new_name_parts: 'researchWords',
+  variant_words: 'variantWords',
+  org_shape_words: 'orgShapeWords',
 } as const;
 const TOP_KEYS = ['entities', 'announcements', 'plan_words', 'negation_words', ...Object.keys(NEW_NAME_KEYS)];
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -285,6 +287,8 @@ function emptyNewNames(): NewNamesSpec {
     vendorWords: [],
     libraryWords: [],
     researchWords: [],
+    variantWords: [],
+    orgShapeWords: [],
   };
 }
 

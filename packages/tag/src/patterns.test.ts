@@ -73,7 +73,7 @@ describe('entities of the wider ecosystem', () => {
   });
 
   it('keeps a word hyphenated onto a model version inside the model name', () => {
-    expect(ids('GPT-5.2-Codex is now available in Windsurf.')).toEqual(['gpt', 'windsurf']);
+    expect(ids('GPT-5.2-Codex is now available in Windsurf.')).toEqual(['gpt-5.2-codex', 'windsurf']);
   });
 });
 
@@ -102,7 +102,7 @@ describe('announcement patterns', () => {
 
   it('does not release what is only available in an unknown place', () => {
     expect(says('Gemma 3 is now available in Playground Mode.')).toEqual([]);
-    expect(says('Gemma 3 is now available.')).toEqual([['release', 'gemma', [], '3']]);
+    expect(says('Gemma 3 is now available.')).toEqual([['release', 'gemma-3', [], '3']]);
   });
 
   it('reads "X now offers / integrates ..." as a feature release of X', () => {
@@ -135,7 +135,7 @@ describe('announcement patterns', () => {
 
   it('reads "this release" as a noun whose subject came before, not a release of what follows', () => {
     expect(says('This release brings faster builds for Kubernetes users.')).toEqual([]);
-    expect(says('The release of PyTorch 2.0 is here.')).toEqual([['release', 'pytorch', [], '2.0']]);
+    expect(says('The release of PyTorch 2.0 is here.')).toEqual([['release', 'pytorch-2.0', [], '2.0']]);
   });
 
   it('reads providers, plugins, connectors and extensions as support', () => {
@@ -165,7 +165,7 @@ describe('announcement patterns', () => {
   });
 
   it('reads a versioned name opening a title with its tagline as a release', () => {
-    expect(says('Gemma 4: small models that reason')).toEqual([['release', 'gemma', [], '4']]);
+    expect(says('Gemma 4: small models that reason')).toEqual([['release', 'gemma-4', [], '4']]);
   });
 
   it('finds both parties of "X’s Y deal"', () => {
@@ -198,24 +198,26 @@ describe('announcement patterns', () => {
 
   it('reads evaluations of a model as research by the evaluator', () => {
     expect(says('The AI Security Institute ran evaluations of Claude Opus 5.')).toEqual([
-      ['research', 'ai-security-institute', ['claude'], null],
+      ['research', 'ai-security-institute', ['claude-opus-5'], null],
     ]);
   });
 
   it('merges a release stated twice in one text into one announcement', () => {
     const r = tag('Gemma 3 is out. Google released Gemma 3 with open weights.', rules);
-    expect(brief(r)).toEqual([['release', 'gemma', ['google'], '3']]);
+    expect(brief(r)).toEqual([['release', 'gemma-3', ['google'], '3']]);
   });
 });
 
 describe('platform support phrasings', () => {
   it('reads "Y now offers X" as support by the platform, not a release of it', () => {
-    expect(says('Amazon Bedrock now offers Llama 3.')).toEqual([['support', 'aws-bedrock', ['llama'], null]]);
+    expect(says('Amazon Bedrock now offers Llama 3.')).toEqual([
+      ['support', 'aws-bedrock', ['llama-3'], null],
+    ]);
   });
 
   it('reads "X is accelerated by Y" as support by Y', () => {
     expect(says('Llama 3 is accelerated by Ollama on Apple silicon.')).toEqual([
-      ['support', 'ollama', ['llama'], null],
+      ['support', 'ollama', ['llama-3'], null],
     ]);
   });
 
@@ -245,8 +247,8 @@ describe('platform support phrasings', () => {
 
   it('keeps support for different things in different sentences apart', () => {
     expect(says('Ollama supports Llama 3. Ollama also supports Gemma 2.')).toEqual([
-      ['support', 'ollama', ['llama'], null],
-      ['support', 'ollama', ['gemma'], null],
+      ['support', 'ollama', ['llama-3'], null],
+      ['support', 'ollama', ['gemma-2'], null],
     ]);
   });
 });
@@ -270,7 +272,7 @@ describe('more announcement phrasings', () => {
 
   it('reads first-person findings as research', () => {
     expect(says('We demonstrate that Llama 3 can plan multi-step tasks.')).toEqual([
-      ['research', 'llama', [], null],
+      ['research', 'llama-3', [], null],
     ]);
   });
 
@@ -285,7 +287,7 @@ describe('more announcement phrasings', () => {
     ]) {
       expect(says(text), text).toEqual([]);
     }
-    expect(says('Meta releases Llama 4 today.')).toEqual([['release', 'llama', ['meta'], '4']]);
+    expect(says('Meta releases Llama 4 today.')).toEqual([['release', 'llama-4', ['meta'], '4']]);
   });
 
   it('reads a list whose members carry their products in brackets, and every trigger of a sentence', () => {
@@ -299,10 +301,12 @@ describe('more announcement phrasings', () => {
       ['support', 'google-cloud', ['cloud-tpu', 'pytorch'], null],
     ]);
     expect(says('Facebook released PyTorch 1.0 beta at the conference; fastai 1.0 shipped there.')).toEqual([
-      ['release', 'pytorch', ['meta'], '1.0'],
-      ['release', 'fastai', [], '1.0'],
+      ['release', 'pytorch-1.0', ['meta'], '1.0'],
+      ['release', 'fastai-1.0', [], '1.0'],
     ]);
-    expect(says('TensorFlow 2.0 planned eager execution.')).toEqual([['roadmap', 'tensorflow', [], null]]);
+    expect(says('TensorFlow 2.0 planned eager execution.')).toEqual([
+      ['roadmap', 'tensorflow-2.0', [], null],
+    ]);
   });
 
   it('keeps a plan to its own clause, and "X support for Y" as support of X', () => {
@@ -320,10 +324,10 @@ describe('more announcement phrasings', () => {
         'Arm, Nvidia, Qualcomm and Intel announced kernel integrations for PyTorch 1.0, and Microsoft announced PyTorch support in Azure Machine Learning.',
       ),
     ).toEqual([
-      ['support', 'arm', ['pytorch'], null],
-      ['support', 'nvidia', ['pytorch'], null],
-      ['support', 'qualcomm', ['pytorch'], null],
-      ['support', 'intel', ['pytorch'], null],
+      ['support', 'arm', ['pytorch-1.0'], null],
+      ['support', 'nvidia', ['pytorch-1.0'], null],
+      ['support', 'qualcomm', ['pytorch-1.0'], null],
+      ['support', 'intel', ['pytorch-1.0'], null],
       ['support', 'microsoft', ['azure-ml', 'pytorch'], null],
     ]);
     // A list of predicates is one clause: "..., and accelerated by Ollama's engine" is still about the model.
@@ -339,11 +343,11 @@ describe('more announcement phrasings', () => {
   });
 
   it('reads a model named right before "on"/"in" a platform as support by the platform', () => {
-    expect(says('Gemma 3 on Ollama')).toEqual([['support', 'ollama', ['gemma'], null]]);
+    expect(says('Gemma 3 on Ollama')).toEqual([['support', 'ollama', ['gemma-3'], null]]);
     expect(says('Start building with Gemini 2.5 in Vertex AI')).toEqual([
-      ['support', 'vertex-ai', ['gemini'], null],
+      ['support', 'vertex-ai', ['gemini-2.5'], null],
     ]);
-    expect(says('GitHub Copilot gets GPT-5')).toEqual([['support', 'github-copilot', ['gpt'], null]]);
+    expect(says('GitHub Copilot gets GPT-5')).toEqual([['support', 'github-copilot', ['gpt-5'], null]]);
     // Not where a model was trained, nor a library "on" a cloud.
     expect(says('We trained Llama on 16,000 H100 GPUs at Meta.')).toEqual([]);
     expect(says('We run PyTorch on AWS every day.')).toEqual([]);
@@ -354,16 +358,16 @@ describe('more announcement phrasings', () => {
       ['support', 'xcode', ['claude'], null],
     ]);
     expect(says('Codex is now in JetBrains.')).toEqual([['support', 'jetbrains', ['openai-codex'], null]]);
-    expect(says('Ollama can now run Qwen3-VL locally.')).toEqual([['support', 'ollama', ['qwen'], null]]);
+    expect(says('Ollama can now run Qwen3-VL locally.')).toEqual([['support', 'ollama', ['qwen3-vl'], null]]);
   });
 
   it('reads plans: "will make X available", "plan to open-source", "will drop support"', () => {
     expect(says('Deloitte will make Claude available to its staff.')).toEqual([
       ['roadmap', 'deloitte', ['claude'], null],
     ]);
-    expect(says('We plan to open-source Grok 2.5 next month.')).toEqual([['roadmap', 'grok', [], '2.5']]);
+    expect(says('We plan to open-source Grok 2.5 next month.')).toEqual([['roadmap', 'grok-2.5', [], '2.5']]);
     expect(says('PyTorch 2.0 will drop support for Python 3.7.')).toEqual([
-      ['deprecation', 'pytorch', [], '2.0'],
+      ['deprecation', 'pytorch-2.0', [], '2.0'],
     ]);
     expect(says('Cohere deepens partnership with the Government of Canada.')).toEqual([
       ['partnership', 'cohere', [], null],
@@ -380,7 +384,7 @@ describe('more announcement phrasings', () => {
       ['meta'],
       null,
     ]);
-    expect(says('Meta releases Llama 4 today.')).toEqual([['release', 'llama', ['meta'], '4']]);
+    expect(says('Meta releases Llama 4 today.')).toEqual([['release', 'llama-4', ['meta'], '4']]);
   });
 
   it('reads "raise" as funding only with money or a round after it', () => {
@@ -393,7 +397,7 @@ describe('more announcement phrasings', () => {
 
   it('reads "you can now use X in Y" and "X can now run in Y" as support by Y', () => {
     expect(says('You can now use Claude Opus 4.5 in Windsurf!')).toEqual([
-      ['support', 'windsurf', ['claude'], null],
+      ['support', 'windsurf', ['claude-opus-4.5'], null],
     ]);
     expect(says('Codex can now run in JetBrains IDEs.')).toEqual([
       ['support', 'jetbrains', ['openai-codex'], null],
@@ -402,7 +406,7 @@ describe('more announcement phrasings', () => {
 
   it('takes an ambiguous name as the place something became available in', () => {
     expect(says('Gemini 3 Pro is now available in Cursor.')).toEqual([
-      ['support', 'cursor', ['gemini'], null],
+      ['support', 'cursor', ['gemini-3-pro'], null],
     ]);
     expect(ids('Move the cursor to the left to select a model.')).toEqual([]);
   });
@@ -411,7 +415,7 @@ describe('more announcement phrasings', () => {
     expect(says('Weaviate Cloud now supports role-based access control.')).toEqual([
       ['release', 'weaviate-cloud', [], null],
     ]);
-    expect(says('Ollama now supports Qwen3.')).toEqual([['support', 'ollama', ['qwen'], null]]);
+    expect(says('Ollama now supports Qwen3.')).toEqual([['support', 'ollama', ['qwen3'], null]]);
   });
 
   it('reads accepting applications as a programme', () => {
@@ -421,12 +425,12 @@ describe('more announcement phrasings', () => {
   });
 
   it('reads an invitation to a conference as an event', () => {
-    expect(says('Meet us at NeurIPS 2024 in Vancouver.')).toEqual([['event', 'neurips', [], null]]);
+    expect(says('Meet us at NeurIPS 2024 in Vancouver.')).toEqual([['event', 'neurips-2024', [], null]]);
   });
 
   it('reads a plan for the coming weeks as a roadmap', () => {
     expect(says('OpenAI will roll out GPT-5 in the coming weeks.')).toEqual([
-      ['roadmap', 'openai', ['gpt'], null],
+      ['roadmap', 'openai', ['gpt-5'], null],
     ]);
   });
 
@@ -448,7 +452,7 @@ describe('more announcement phrasings', () => {
   });
 
   it('reads German "gibt X 10 frei" as a release only with a version', () => {
-    expect(says('Red Hat gibt WildFly 10 frei')).toEqual([['release', 'wildfly', ['red-hat'], '10']]);
+    expect(says('Red Hat gibt WildFly 10 frei')).toEqual([['release', 'wildfly-10', ['red-hat'], '10']]);
     expect(says('Es gibt WildFly auch als Container.')).toEqual([]);
   });
 
@@ -456,11 +460,11 @@ describe('more announcement phrasings', () => {
     expect(
       says('Introducing Mistral Medium 3.5, coding agents in Vibe, plus a new mode in Le Chat.'),
     ).toEqual([
-      ['release', 'mistral-models', [], '3.5'],
+      ['release', 'mistral-medium-3.5', [], '3.5'],
       ['release', 'mistral-vibe', [], null],
       ['release', 'le-chat', [], null],
     ]);
-    expect(says('OpenAI launches GPT-5 in ChatGPT.')).toEqual([['release', 'gpt', ['openai'], '5']]);
+    expect(says('OpenAI launches GPT-5 in ChatGPT.')).toEqual([['release', 'gpt-5', ['openai'], '5']]);
   });
 
   it('reads "X APIs power Y" as support by Y', () => {
@@ -484,6 +488,9 @@ describe('ambiguous names acting in the news', () => {
 
   it('not the ordinary word, nor the tail of a longer name', () => {
     expect(ids('Move the cursor to the SpaceX logo.')).toEqual(['spacex']);
-    expect(ids('NVIDIA Nemotron 3.5 Lightning is now available on Ollama.')).toEqual(['nemotron', 'ollama']);
+    expect(ids('NVIDIA Nemotron 3.5 Lightning is now available on Ollama.')).toEqual([
+      'nemotron-3.5',
+      'ollama',
+    ]);
   });
 });

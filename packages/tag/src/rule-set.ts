@@ -9,6 +9,8 @@ export interface EntityInfo {
   readonly kind: EntityKind;
   /** The id of the entity it belongs to (`parent:` in the rules file), or null. */
   readonly parent: string | null;
+  /** A version or variant of its parent found in the text ("Llama 3.3 70B"; see `variants.ts`). */
+  readonly variant?: boolean;
 }
 
 /** How one surface form (after case folding) is used by an entity. */
@@ -35,6 +37,10 @@ export interface NewNameWords {
   readonly libraryWords: ReadonlySet<string>;
   /** Parts of words that make a name a research output ("bench"): never a new name. */
   readonly researchWords: readonly string[];
+  /** Variant words of model families, lowercased (see `variants.ts`). */
+  readonly variantWords: ReadonlySet<string>;
+  /** Head words of organisation names, as written (see `org-names.ts`). */
+  readonly orgShapeWords: ReadonlySet<string>;
 }
 
 /** What a cue phrase (trigger, plan word, negation, context word) is used for. */

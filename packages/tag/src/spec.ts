@@ -80,6 +80,10 @@ export interface NewNamesSpec {
   vendorWords: Located[];
   /** Parts of words that make a name a research output, never a new name ("bench", "dataset"). */
   researchWords: Located[];
+  /** Words that name a variant of a model family after its name or version ("mini", "Haiku", "Instruct"). */
+  variantWords: Located[];
+  /** Last words that make a run of capitalised words an organisation wherever it is written ("Institute"). */
+  orgShapeWords: Located[];
 }
 
 /** One problem found in a rules file. */

@@ -76,7 +76,7 @@ describe('entities', () => {
     expect(r.entities.map((e) => [e.id, e.mentions.map((m) => m.text)])).toEqual([
       ['nemotron', ['NVIDIA Nemotron']],
       ['google', ['Google']],
-      ['gemma', ['Gemma 2']],
+      ['gemma-2', ['Gemma 2']],
     ]);
   });
 
@@ -100,8 +100,8 @@ describe('announcements', () => {
       'AWS announced PyTorch support in SageMaker. Google Cloud TPU now supports PyTorch.';
     const r = tag(text, rules);
     expect(brief(r)).toEqual([
-      ['release', 'pytorch', ['meta'], '1.0', 'beta'],
-      ['event', 'pytorch-conference', ['meta', 'pytorch'], null, null],
+      ['release', 'pytorch-1.0', ['meta'], '1.0', 'beta'],
+      ['event', 'pytorch-conference', ['meta', 'pytorch-1.0'], null, null],
       ['support', 'aws', ['aws-sagemaker', 'pytorch'], null, null],
       ['support', 'cloud-tpu', ['pytorch'], null, null],
     ]);
@@ -137,14 +137,16 @@ describe('announcements', () => {
 
   it('parses versions: TensorFlow 2.0, v2.3.1, the 1.13 release, Llama 3.1 405B', () => {
     expect(brief(tag('Google released TensorFlow 2.0 today.', rules))).toEqual([
-      ['release', 'tensorflow', ['google'], '2.0', null],
+      ['release', 'tensorflow-2.0', ['google'], '2.0', null],
     ]);
-    expect(brief(tag('Keras v2.3.1 is out.', rules))).toEqual([['release', 'keras', [], '2.3.1', null]]);
+    expect(brief(tag('Keras v2.3.1 is out.', rules))).toEqual([
+      ['release', 'keras-v2.3.1', [], '2.3.1', null],
+    ]);
     expect(brief(tag('Highlights of the 1.13 release of PyTorch, now available.', rules))).toEqual([
       ['release', 'pytorch', [], '1.13', null],
     ]);
     expect(brief(tag('Meta introduces Llama 3.1 405B, the largest open model.', rules))).toEqual([
-      ['release', 'llama', ['meta'], '3.1', null],
+      ['release', 'llama-3.1-405b', ['meta'], '3.1', null],
     ]);
   });
 
@@ -191,7 +193,7 @@ describe('announcements', () => {
 
   it('does not read a list into comma-separated headlines, nor a version into a name', () => {
     const r = tag('Google Unveils Gemini 2.5, MCP Gains Momentum, Robots Fold Laundry', rules);
-    expect(brief(r)).toEqual([['release', 'gemini', ['google'], '2.5', null]]);
+    expect(brief(r)).toEqual([['release', 'gemini-2.5', ['google'], '2.5', null]]);
     expect(brief(tag('Caffe2 is merged into PyTorch.', rules))).toEqual([
       ['deprecation', 'caffe2', ['pytorch'], null, null],
     ]);
@@ -201,8 +203,10 @@ describe('announcements', () => {
   });
 
   it('reads a title that is only a name and its version as a release', () => {
-    expect(brief(tag('Weaviate 1.38 Release', rules))).toEqual([['release', 'weaviate', [], '1.38', null]]);
-    expect(brief(tag('GPT-4', rules))).toEqual([['release', 'gpt', [], '4', null]]);
+    expect(brief(tag('Weaviate 1.38 Release', rules))).toEqual([
+      ['release', 'weaviate-1.38', [], '1.38', null],
+    ]);
+    expect(brief(tag('GPT-4', rules))).toEqual([['release', 'gpt-4', [], '4', null]]);
     expect(tag('We love PyTorch 2.0 a lot', rules).announcements).toEqual([]);
     expect(tag('Intro.\nClaude Opus 4.6\nMore text.', rules).announcements).toEqual([]);
   });
@@ -216,17 +220,17 @@ describe('announcements', () => {
     ]);
     // Once the longer name is a known entity, the release is its own.
     expect(brief(tag('Introducing Grok Build', rules))).toEqual([['release', 'grok-build', [], null, null]]);
-    expect(brief(tag('Introducing Grok 4.6', rules))).toEqual([['release', 'grok', [], '4.6', null]]);
+    expect(brief(tag('Introducing Grok 4.6', rules))).toEqual([['release', 'grok-4.6', [], '4.6', null]]);
     // A model family's capitalised word names a variant of the family, not another thing.
-    expect(brief(tag('Introducing Gemma Nano', rules))).toEqual([['release', 'gemma', [], null, null]]);
+    expect(brief(tag('Introducing Gemma Nano', rules))).toEqual([['release', 'gemma-nano', [], null, null]]);
   });
 
   it('reads "brings X to Y" and "X is now live in Y" as support by Y', () => {
     expect(
       brief(tag('Ollama partners with IBM to bring Granite 3.0 models to Ollama.', rules)),
-    ).toContainEqual(['support', 'ollama', ['granite'], null, null]);
+    ).toContainEqual(['support', 'ollama', ['granite-3.0'], null, null]);
     expect(brief(tag('GPT-5.2 is now live in Windsurf!', rules))).toEqual([
-      ['support', 'windsurf', ['gpt'], null, null],
+      ['support', 'windsurf', ['gpt-5.2'], null, null],
     ]);
   });
 
@@ -270,9 +274,9 @@ describe('tagHtml', () => {
     const html =
       '<p>Facebook released <b>PyTorch</b>&nbsp;1.0 beta &amp; more.</p><p>Caf&eacute; uses JAX.</p>';
     const r = tagHtml(html, rules);
-    const pytorch = r.entities.find((e) => e.id === 'pytorch')?.mentions[0];
-    expect(pytorch?.text).toBe('PyTorch');
-    expect(html.slice(pytorch?.start, pytorch?.end)).toBe('PyTorch');
+    const pytorch = r.entities.find((e) => e.id === 'pytorch-1.0')?.mentions[0];
+    expect(pytorch?.text).toBe('PyTorch 1.0');
+    expect(html.slice(pytorch?.start, pytorch?.end)).toBe('PyTorch</b>&nbsp;1.0');
     const a = r.announcements[0];
     expect(a?.evidence.text).toBe('Facebook released PyTorch 1.0 beta & more.');
     expect(html.slice(a?.evidence.start, a?.evidence.end)).toBe(
@@ -293,7 +297,7 @@ announcements:
       'custom.yaml',
     );
     const r = tag('Acme ships Widget 2.0.', rs);
-    expect(brief(r)).toEqual([['release', 'widget', ['acme'], '2.0', null]]);
+    expect(brief(r)).toEqual([['release', 'widget-2.0', ['acme'], '2.0', null]]);
     expect(r.announcements[0]?.rule).toBe('ships');
   });
 });
@@ -305,8 +309,8 @@ describe('long texts', () => {
     const r = tag(text, rules);
     const cursor = r.entities.find((e) => e.id === 'cursor');
     expect(cursor?.mentions.length).toBe(20_000);
-    expect(r.entities.find((e) => e.id === 'gpt')?.mentions.length).toBe(20_000);
-    expect(brief(r)).toEqual([['support', 'cursor', ['gpt'], null, null]]);
+    expect(r.entities.find((e) => e.id === 'gpt-5')?.mentions.length).toBe(20_000);
+    expect(brief(r)).toEqual([['support', 'cursor', ['gpt-5'], null, null]]);
   });
 
   it('handles a text with no sentence end and thousands of ambiguous names', () => {

@@ -8,6 +8,7 @@ import { addNewNames } from './new-names.js';
 import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
 import { splitSentences } from './sentences.js';
 import type { SentenceMention } from './trigger-checks.js';
+import { addVariants } from './variants.js';
 
 /**
  * The mentions starting in [from, to) (mentions ordered by start), found by binary search so that checks
@@ -156,7 +157,21 @@ export function tag(text: string, ruleSet: RuleSet): ExtractResult {
   if (raw.length === 0) return { ruleSet: ruleSet.version, entities: [], announcements: [] };
   const sentences = sentencesWithMentions(text, raw);
   // (No closures here: under tsx every named closure costs a defineProperty per call.)
-  const mentions = dropNested(text, confirm(text, raw, sentences, tables), entities);
+  let mentions = dropNested(text, confirm(text, raw, sentences, tables), entities);
+  // Versions and variants of known families ("Llama 3.3 70B") are entities of their own.
+  const variants = addVariants(text, mentions, entities, tables.entityIndex, tables.newNames);
+  let scope = tables;
+  if (variants.added.length > 0) {
+    mentions = variants.mentions;
+    const ancestors = entities.map((_, e) => tables.ancestors[e] ?? []);
+    for (const v of variants.added) {
+      const family =
+        tables.entityIndex.get(v.parent as string) ?? entities.findIndex((e) => e.id === v.parent);
+      ancestors.push([family, ...(ancestors[family] ?? [])]);
+    }
+    entities = [...entities, ...variants.added];
+    scope = { ...tables, ancestors };
+  }
 
   const byEntity = new Map<number, Span[]>();
   for (const m of mentions) {
@@ -169,7 +184,9 @@ export function tag(text: string, ruleSet: RuleSet): ExtractResult {
   }
   const extracted: ExtractedEntity[] = [...byEntity].map(([e, spans]) => {
     const info = entities[e] as EntityInfo;
-    return { id: info.id, name: info.name, kind: info.kind, mentions: spans };
+    return info.variant === true && info.parent !== null
+      ? { id: info.id, name: info.name, kind: info.kind, parent: info.parent, mentions: spans }
+      : { id: info.id, name: info.name, kind: info.kind, mentions: spans };
   });
 
   const announcements = [];
@@ -184,11 +201,11 @@ export function tag(text: string, ruleSet: RuleSet): ExtractResult {
       k++;
     }
     if (s < 0) continue;
-    const cues = findCues(text, tables, sentences[2 * s] as number, end).filter(
+    const cues = findCues(text, scope, sentences[2 * s] as number, end).filter(
       (c) => !inSentence.some((m) => c.start < m.end && m.start < c.end),
     );
     const view = { text, start: sentences[2 * s] as number, end, mentions: inSentence, cues };
-    announcements.push(...announceSentence(view, tables, entities));
+    announcements.push(...announceSentence(view, scope, entities));
   }
   return { ruleSet: ruleSet.version, entities: extracted, announcements: mergeRepeats(announcements) };
 }

@@ -1,0 +1,147 @@
+import type { EntityKind } from '@frameline/core';
+import type { RawMention } from './entities.js';
+import type { EntityInfo, NewNameWords } from './rule-set.js';
+
+/**
+ * Versions and variants of a known family: "Llama 3.3 70B", "GPT-4.1 mini", "Claude Haiku 3.5",
+ * "DeepSeek-V3.1", "Mixtral 8x22B", "PyTorch 2.0", "CUDA 12.4", "NeurIPS 2024". The family's mention is
+ * extended over the tokens written right after it, and the whole is an entity of its own (a variant) whose
+ * parent is the family: id = the family's id and the tokens (`llama-3.3-70b`), name as written.
+ *
+ * Tokens, each after a space or hyphen: a version (`3`, `3.5`, `4o`, `3n`, `V3.1`, `v5e`); for models also a
+ * size (`70B`, `8x22B`, `E4B`, `A3B`) and a variant word of the rules' `variant_words` ("mini", "Haiku",
+ * "Instruct"; a lowercase one only after a version or size, so "Llama models" stays the family); for events a
+ * year. Software and products take one version; a family name written with a version in one alias ("GPT-4")
+ * is a variant too.
+ */
+
+const VERSION = /[vV]?\d{1,3}(?:\.\d{1,4}){0,3}[a-z]{0,2}(?![\p{L}\p{N}_]|[.,]\d)/uy;
+const SIZE = /(?:(?:\d{1,3}x)?\d{1,4}(?:\.\d{1,2})?[BMKT]|[EA]\d{1,3}(?:\.\d)?B)(?![\p{L}\p{N}_])/uy;
+const WORD = /\p{L}[\p{L}\p{N}]*(?![\p{L}\p{N}_])/uy;
+const YEAR = /(?:19|20)\d\d(?![\p{L}\p{N}_])/uy;
+// The rest of a version whose start is in the family's matched name: "GPT-4" + ".1", "DeepSeek-V3" + ".1".
+const MORE_VERSION = /(?:\.\d{1,4}){1,3}[a-z]{0,2}(?![\p{L}\p{N}_]|[.,]\d)/uy;
+// A number followed by one of these is a quantity, not a version: "PyTorch 2 years ago", "Gemma 3 times".
+const UNIT_AFTER =
+  /^[ \u00a0]?(?:%|x\b|×|times\b|years?\b|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|ms\b|[GMT]i?B\b|GPUs?\b|percent\b|billion\b|million\b|thousand\b|points?\b|tokens?\b|people\b|users\b|of\b)/iu;
+const VERSIONED: ReadonlySet<EntityKind> = new Set(['model', 'framework', 'library', 'product']);
+
+type Token = 'version' | 'size' | 'word' | 'year';
+
+function tokenAt(re: RegExp, text: string, at: number, limit: number): number {
+  re.lastIndex = at;
+  const m = re.exec(text);
+  return m !== null && m.index === at && at + m[0].length <= limit ? at + m[0].length : -1;
+}
+
+/** The end of the variant tokens written after a family name ending at `end`, or `end` when there are none. */
+function extend(text: string, end: number, kind: EntityKind, words: NewNameWords): number {
+  const limit = Math.min(text.length, end + 48);
+  let pos = end;
+  const seen: Token[] = [];
+  if (kind !== 'event' && /\d$/.test(text.slice(end - 1, end))) {
+    seen.push('version');
+    const more = tokenAt(MORE_VERSION, text, end, limit);
+    if (more > 0) pos = more;
+  }
+  while (seen.length < 4 && pos < limit) {
+    const sep = text.charCodeAt(pos);
+    if (sep !== 0x20 && sep !== 0xa0 && sep !== 0x2d) break;
+    const at = pos + 1;
+    let next = -1;
+    let token: Token | null = null;
+    if (kind === 'event') {
+      if (seen.length === 0 && sep !== 0x2d) {
+        next = tokenAt(YEAR, text, at, limit);
+        token = 'year';
+      }
+    } else if (kind === 'model') {
+      if ((next = tokenAt(SIZE, text, at, limit)) > 0) token = 'size';
+      else if ((next = tokenAt(VERSION, text, at, limit)) > 0) token = 'version';
+      else if ((next = tokenAt(WORD, text, at, limit)) > 0) {
+        const word = text.slice(at, next);
+        const capital = word[0] !== (word[0] as string).toLowerCase();
+        const afterNumber = seen.includes('version') || seen.includes('size') || sep === 0x2d;
+        token = words.variantWords.has(word.toLowerCase()) && (capital || afterNumber) ? 'word' : null;
+      }
+    } else if (seen.length === 0 && (next = tokenAt(VERSION, text, at, limit)) > 0) {
+      token = 'version';
+    }
+    if (token === null || next < 0) break;
+    if (token === 'version') {
+      const number = text.slice(at, next).replace(/^[vV]/, '');
+      const prefixed = number.length !== next - at;
+      // A bare year or a quantity is not a version ("TensorFlow 2019", "PyTorch 2 years ago").
+      if (!prefixed && (/^(?:19|20)\d\d$/.test(number) || UNIT_AFTER.test(text.slice(next, next + 12))))
+        break;
+    }
+    seen.push(token);
+    pos = next;
+  }
+  return pos;
+}
+
+const slug = (s: string): string =>
+  s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, '-')
+    .replace(/\.(?![0-9])|(?<![0-9])\./g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+|-+$/g, '');
+
+/**
+ * Replace family mentions written with a version or variant by mentions of variant entities (numbered after
+ * `entities`), dropping any mention the longer span now covers.
+ */
+export function addVariants(
+  text: string,
+  mentions: RawMention[],
+  entities: readonly EntityInfo[],
+  byId: ReadonlyMap<string, number>,
+  words: NewNameWords,
+): { mentions: RawMention[]; added: EntityInfo[] } {
+  let out: RawMention[] | null = null;
+  const added: EntityInfo[] = [];
+  const local = new Map<string, number>();
+  let coveredTo = -1;
+  for (let i = 0; i < mentions.length; i++) {
+    const m = mentions[i] as RawMention;
+    if (m.start < coveredTo) {
+      out ??= mentions.slice(0, i);
+      continue;
+    }
+    const family = entities[m.entity] as EntityInfo;
+    if (!VERSIONED.has(family.kind) && family.kind !== 'event') {
+      out?.push(m);
+      continue;
+    }
+    const end = extend(text, m.end, family.kind, words);
+    const surface = text.slice(m.start, m.end);
+    // "GPT-4" written as one of the family's names: a variant already, unless the family's own name has
+    // digits ("Caffe2", "NVIDIA V100" written "Tesla V100").
+    const versionedName =
+      end === m.end && VERSIONED.has(family.kind) && /\d$/.test(surface) && !/\d/.test(family.name);
+    if (end === m.end && !versionedName) {
+      out?.push(m);
+      continue;
+    }
+    // "Meta Llama 3" and "Llama 3" are one variant: a surface that is the family's name (with its owner's
+    // before it) gives way to the family's id.
+    const familySlug = slug(surface);
+    const core = familySlug === family.id || familySlug.endsWith(`-${family.id}`) ? family.id : surface;
+    const id = slug(core + text.slice(m.end, end));
+    let entity = byId.get(id) ?? local.get(id);
+    if (entity === undefined) {
+      entity = entities.length + added.length;
+      local.set(id, entity);
+      const name = text.slice(m.start, end).replace(/[\s\u00a0]+/gu, ' ');
+      added.push({ id, name, kind: family.kind, parent: family.id, variant: true });
+    }
+    out ??= mentions.slice(0, i);
+    out.push({ start: m.start, end, entity, ambiguous: m.ambiguous });
+    coveredTo = end;
+  }
+  return { mentions: out ?? mentions, added };
+}
