@@ -95,7 +95,7 @@ describe('announcement patterns', () => {
     expect(says('Llama 4 Scout lands in beta on GroqCloud.')).toContainEqual([
       'support',
       'groqcloud',
-      ['llama'],
+      ['llama-4-scout'],
       null,
     ]);
   });

@@ -34,6 +34,35 @@ function tokenAt(re: RegExp, text: string, at: number, limit: number): number {
   return m !== null && m.index === at && at + m[0].length <= limit ? at + m[0].length : -1;
 }
 
+/** The token starting at `at` that may extend a family of `kind` after the tokens `seen`, and its end. */
+function tokenAfter(
+  text: string,
+  at: number,
+  limit: number,
+  kind: EntityKind,
+  seen: readonly Token[],
+  { hyphen, words }: { hyphen: boolean; words: NewNameWords },
+): [Token | null, number] {
+  if (kind === 'event') {
+    const next = seen.length === 0 && !hyphen ? tokenAt(YEAR, text, at, limit) : -1;
+    return next > 0 ? ['year', next] : [null, -1];
+  }
+  if (kind !== 'model') {
+    const next = seen.length === 0 ? tokenAt(VERSION, text, at, limit) : -1;
+    return next > 0 ? ['version', next] : [null, -1];
+  }
+  const size = tokenAt(SIZE, text, at, limit);
+  if (size > 0) return ['size', size];
+  const version = tokenAt(VERSION, text, at, limit);
+  if (version > 0) return ['version', version];
+  const next = tokenAt(WORD, text, at, limit);
+  if (next < 0) return [null, -1];
+  const word = text.slice(at, next);
+  const capital = word[0] !== (word[0] as string).toLowerCase();
+  const afterNumber = seen.includes('version') || seen.includes('size') || hyphen;
+  return words.variantWords.has(word.toLowerCase()) && (capital || afterNumber) ? ['word', next] : [null, -1];
+}
+
 /** The end of the variant tokens written after a family name ending at `end`, or `end` when there are none. */
 function extend(text: string, end: number, kind: EntityKind, words: NewNameWords): number {
   const limit = Math.min(text.length, end + 48);
@@ -48,26 +77,8 @@ function extend(text: string, end: number, kind: EntityKind, words: NewNameWords
     const sep = text.charCodeAt(pos);
     if (sep !== 0x20 && sep !== 0xa0 && sep !== 0x2d) break;
     const at = pos + 1;
-    let next = -1;
-    let token: Token | null = null;
-    if (kind === 'event') {
-      if (seen.length === 0 && sep !== 0x2d) {
-        next = tokenAt(YEAR, text, at, limit);
-        token = 'year';
-      }
-    } else if (kind === 'model') {
-      if ((next = tokenAt(SIZE, text, at, limit)) > 0) token = 'size';
-      else if ((next = tokenAt(VERSION, text, at, limit)) > 0) token = 'version';
-      else if ((next = tokenAt(WORD, text, at, limit)) > 0) {
-        const word = text.slice(at, next);
-        const capital = word[0] !== (word[0] as string).toLowerCase();
-        const afterNumber = seen.includes('version') || seen.includes('size') || sep === 0x2d;
-        token = words.variantWords.has(word.toLowerCase()) && (capital || afterNumber) ? 'word' : null;
-      }
-    } else if (seen.length === 0 && (next = tokenAt(VERSION, text, at, limit)) > 0) {
-      token = 'version';
-    }
-    if (token === null || next < 0) break;
+    const [token, next] = tokenAfter(text, at, limit, kind, seen, { hyphen: sep === 0x2d, words });
+    if (token === null) break;
     if (token === 'version') {
       const number = text.slice(at, next).replace(/^[vV]/, '');
       const prefixed = number.length !== next - at;
@@ -122,7 +133,7 @@ export function addVariants(
     // "GPT-4" written as one of the family's names: a variant already, unless the family's own name has
     // digits ("Caffe2", "NVIDIA V100" written "Tesla V100").
     const versionedName =
-      end === m.end && VERSIONED.has(family.kind) && /\d$/.test(surface) && !/\d/.test(family.name);
+      end === m.end && VERSIONED.has(family.kind) && /\d/.test(surface) && !/\d/.test(family.name);
     if (end === m.end && !versionedName) {
       out?.push(m);
       continue;
