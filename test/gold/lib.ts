@@ -17,7 +17,7 @@ import {
   type ExtractResult,
 } from '@frameline/core';
 import { parseFeed } from '@frameline/parse';
-import { htmlToText, type RuleSet, tag } from '@frameline/tag';
+import { htmlToText, type RuleSet, tagDocument } from '@frameline/tag';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const GOLD_ITEMS_PATH = fileURLToPath(new URL('./items.jsonl', import.meta.url));
@@ -422,8 +422,9 @@ export function scoreGold(items: LoadedItem[], ruleSet: RuleSet): GoldScore {
   for (const item of items) {
     // These sets follow the guidelines' older rule that a version or variant is its family ("Llama 3.1" is
     // `llama`): the tagger's variant entities are read as their families here.
-    const title = asFamilies(tag(item.title, ruleSet));
-    const text = asFamilies(tag(item.text, ruleSet));
+    const tagged = tagDocument(item.title, item.text, ruleSet);
+    const title = asFamilies(tagged.title);
+    const text = asFamilies(tagged.text);
     const predictedIds = new Set([...title.entities, ...text.entities].map((e) => e.id));
     const goldIds = new Set(item.entities);
     const entityFp = [...predictedIds].filter((id) => !goldIds.has(id));

@@ -12,7 +12,7 @@ import {
   type EntityKind,
   type ExtractResult,
 } from '@frameline/core';
-import { type RuleSet, tag } from '@frameline/tag';
+import { type RuleSet, tagDocument } from '@frameline/tag';
 import { loadSource } from './documents.js';
 import { type Claim, matchClaims, normaliseVersion, type Prf, prf } from './lib.js';
 
@@ -215,9 +215,10 @@ export function scoreNamed(items: LoadedNamed[], ruleSet: RuleSet): NamedScore {
   };
   const errors: NamedErrors[] = [];
   for (const item of items) {
+    const tagged = tagDocument(item.title, item.text, ruleSet);
     const results: ['title' | 'text', ExtractResult][] = [
-      ['title', tag(item.title, ruleSet)],
-      ['text', tag(item.text, ruleSet)],
+      ['title', tagged.title],
+      ['text', tagged.text],
     ];
     // Predicted entities by id, with every name they go by in this item.
     const predicted = new Map<string, Set<string>>();

@@ -54,7 +54,7 @@ export function announceSentence(
 ) {
   const out: ExtractedAnnouncement[] = [];
   // Without a cue phrase only a bare rule ("GPT-4" as a whole title) can apply.
-  if (view.mentions.length === 0) return out;
+  if (view.mentions.length === 0 && view.implicit < 0) return out;
   if (view.cues.length === 0 && (view.mentions.length !== 1 || !tables.rules.some((r) => r.bare))) return out;
   const seen = new Set<string>();
   // A trigger span that made announcements is not reused by a later rule ("now available in Windsurf" is
@@ -87,6 +87,8 @@ export function announceSentence(
       if (rule.type === 'partnership' && partnerAsName(view, hit)) continue;
       if (rule.type === 'funding' && raiseWithoutMoney(view, hit)) continue;
       if (rule.type !== 'roadmap' && backgroundTrigger(view, hit)) continue;
+      // "CUDA 11 support has been removed" ends support; it is the deprecation rule's.
+      if (rule.type === 'support' && PASSIVE_DROP.test(view.text.slice(hit.end, hit.end + 30))) continue;
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
       if (rule.type === 'support' && supportedNotSupporter(view, entities, slot, hit)) continue;
@@ -161,8 +163,9 @@ export function announceSentence(
 }
 
 // What may stand beside a bare "name version" sentence: punctuation, a stage, "release", "is out".
+// A release-notes heading may carry its date: "JAX 0.4.30 (June 18, 2024)", "TensorRT 10.6 GA - 2024-11-05".
 const BARE_REST =
-  /^[\s\p{P}]*(?:(?:alpha|beta|preview|rc\d*|ga|release|released|release notes|is out|is here|is now available|now available|changelog)[\s\p{P}]*)*$/iu;
+  /^[\s\p{P}]*(?:(?:alpha|beta|preview|rc\d*|ga|release|released|release notes|is out|is here|is now available|now available|changelog|\p{L}+\.? \d{1,2},? \d{4}|\d{1,2} \p{L}+ \d{4}|\d{4} \p{L}+ \d{1,2}|\d{4}-\d{1,2}-\d{1,2})[\s\p{P}]*)*$/iu;
 // "DINOv3: Self-supervised learning at scale": a versioned name opening a title, then its tagline.
 const BARE_TAGLINE = /^[ \u00a0]*(?::|[ \u00a0][\u2013\u2014-])[ \u00a0]+\p{L}/u;
 
@@ -173,8 +176,11 @@ function bareAnnouncement(
   rule: CompiledRule,
 ): Omit<ExtractedAnnouncement, 'evidence'> | null {
   if (view.mentions.length !== 1) return null;
-  // Only a whole text (a title such as "Windsurf 1.9544.35"), not a line inside a longer one.
-  if (view.text.slice(0, view.start).trim() !== '' || view.text.slice(view.end).trim() !== '') return null;
+  // Only a whole text (a title such as "Windsurf 1.9544.35") or its first line when that is a heading of
+  // its own ("JAX 0.4.30 (June 18, 2024)" above the notes), not a line inside a longer text.
+  if (view.text.slice(0, view.start).trim() !== '') return null;
+  if (view.text.slice(view.end).trim() !== '' && !/^[ \t\u00a0]*\n/.test(view.text.slice(view.end)))
+    return null;
   const m = view.mentions[0] as SentenceMention;
   const info = entities[m.entity] as EntityInfo;
   if (!rule.subject.has(info.kind)) return null;
@@ -254,6 +260,11 @@ function fill(
       ),
     false,
   );
+  // "Added support for CUDA 12.4" in JAX's release notes: a line that names no subject is about the document's.
+  if (implicitSubject(view, rule, hit, subjects)) {
+    objectMentions = objectMentions.filter((m) => m.entity !== view.implicit);
+    subjects = [{ start: view.start, end: view.start, entity: view.implicit }];
+  }
   // "Partnership between Google and Anthropic": the parties are all on one side; the first is the subject.
   if (subjects.length === 0 && rule.type === 'partnership' && objectMentions.length > 0) {
     subjects = objectMentions.slice(0, 1);
@@ -455,6 +466,43 @@ function supportedNotSupporter(
       view.text.slice(s.end, hit.start),
     )
   );
+}
+
+// What may stand before a trigger that opens a release-notes line: bullets, and words like "Added", "New".
+const LINE_OPENING =
+  /^[\s\p{P}\p{S}]*(?:(?:added|adds|add|adding|new|now|initial|experimental|improved|improves|improve|enabled?|enables|introduced?|introduces|full|native|official|basic|preliminary|better|extended|expanded|also|we|have|has)[ \u00a0]+)*$/iu;
+// "Python 3.8 support is dropped", "CUDA 11 support has been removed": a passive line about the notes' project.
+const PASSIVE_IN_TRIGGER = /^support (?:is|are|was|were|has been|have been|will be)/;
+const PASSIVE_DROP =
+  /^[\s\p{P}]*(?:is|are|was|were|has been|have been|will be|is being)[ \u00a0]+(?:now[ \u00a0]+)?(?:dropped|removed|deprecated)/iu;
+
+/**
+ * Whether a rule's subject is the document's own subject: the document has one (release notes of a named
+ * project), the rule is a release, support or deprecation, and the line names no subject of its own: it opens
+ * with the trigger ("Added support for X", "Support for Y", "Dropped support for Python 3.8"), or states
+ * a drop in the passive ("Python 3.8 support is dropped"). For a deprecation of support, what is dropped is
+ * an object, not the subject.
+ */
+function implicitSubject(
+  view: SentenceView,
+  rule: CompiledRule,
+  hit: CueHit,
+  found: SentenceMention[],
+): boolean {
+  if (view.implicit < 0) return false;
+  if (rule.type !== 'support' && rule.type !== 'deprecation' && rule.type !== 'release') return false;
+  const lineStart = Math.max(view.start, view.text.lastIndexOf('\n', hit.start - 1) + 1);
+  const opening = LINE_OPENING.test(view.text.slice(lineStart, hit.start));
+  const trigger = view.text.slice(hit.start, hit.end).toLowerCase();
+  const passive =
+    PASSIVE_IN_TRIGGER.test(trigger) ||
+    (trigger.endsWith('support') && PASSIVE_DROP.test(view.text.slice(hit.end, hit.end + 30)));
+  if (!opening && !passive) return false;
+  // A subject the line names before the trigger stays ("TensorRT now supports ..."); in a passive drop the
+  // name before is what is dropped ("CUDA 11 support is dropped").
+  if (!passive && found.some((m) => m.end <= hit.start && m.entity !== view.implicit)) return false;
+  if (rule.type === 'deprecation') return /support/.test(trigger) || passive;
+  return found.length === 0 || rule.type === 'support';
 }
 
 /** Related, or both made by the same vendor (GPT and ChatGPT, both OpenAI's). */

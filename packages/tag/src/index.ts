@@ -17,4 +17,4 @@ export { findMentions, type RawMention } from './find-mentions.js';
 export { htmlToMappedText, htmlToText, type MappedText } from './html.js';
 export type { EntityInfo, RuleSet } from './rule-set.js';
 export { splitSentences } from './sentences.js';
-export { tag, tagHtml } from './tag.js';
+export { subjectOf, type TagContext, tag, tagDocument, tagHtml } from './tag.js';

@@ -1,4 +1,4 @@
-import type { ExtractedEntity, ExtractResult, Span } from '@frameline/core';
+import type { ExtractedAnnouncement, ExtractedEntity, ExtractResult, Span } from '@frameline/core';
 import { announceSentence } from './announce.js';
 import { findCues, findMentions, firstMentionFrom, newNameHits, type RawMention } from './entities.js';
 import { htmlToMappedText } from './html.js';
@@ -139,14 +139,126 @@ function placeOfAvailability(text: string, m: RawMention, [from]: [number, numbe
   return PLACE_BEFORE.test(text.slice(Math.max(from, m.start - 40), m.start));
 }
 
+/** What a caller knows about the text beyond its words. */
+export interface TagContext {
+  /**
+   * The document's own subject, or null for none: the release its title announces ("JAX 0.4.30"), so that a
+   * line naming no subject ("Added support for CUDA 12.4") is about it. Left out, a text whose first line is
+   * a release heading takes that release's subject.
+   */
+  subject?: EntityInfo | null;
+}
+
+/** The sentences holding mentions (found from the mentions' lines), each read for announcements. */
+function announceAround(
+  text: string,
+  sentences: number[],
+  mentions: RawMention[],
+  tables: CompiledTables,
+  entities: readonly EntityInfo[],
+): ExtractedAnnouncement[] {
+  const announcements: ExtractedAnnouncement[] = [];
+  let k = 0;
+  while (k < mentions.length) {
+    const s = sentenceAt(sentences, (mentions[k] as RawMention).start);
+    const inSentence: SentenceMention[] = [];
+    const end = s >= 0 ? (sentences[2 * s + 1] as number) : (mentions[k] as RawMention).end;
+    while (k < mentions.length && (mentions[k] as RawMention).start < end) {
+      const m = mentions[k] as RawMention;
+      inSentence.push({ start: m.start, end: m.end, entity: m.entity });
+      k++;
+    }
+    if (s < 0) continue;
+    announcements.push(
+      ...readSentence(text, sentences[2 * s] as number, end, inSentence, tables, entities, -1),
+    );
+  }
+  return announcements;
+}
+
+/** With a document subject, every sentence is read: a line naming no entity may still announce about it. */
+function announceAll(
+  text: string,
+  mentions: RawMention[],
+  tables: CompiledTables,
+  entities: readonly EntityInfo[],
+  implicit: number,
+): ExtractedAnnouncement[] {
+  const announcements: ExtractedAnnouncement[] = [];
+  const sentences = splitSentences(text, 0, text.length);
+  let k = 0;
+  for (let s = 0; s < sentences.length; s += 2) {
+    const start = sentences[s] as number;
+    const end = sentences[s + 1] as number;
+    while (k < mentions.length && (mentions[k] as RawMention).start < start) k++;
+    const inSentence: SentenceMention[] = [];
+    while (k < mentions.length && (mentions[k] as RawMention).start < end) {
+      const m = mentions[k] as RawMention;
+      inSentence.push({ start: m.start, end: m.end, entity: m.entity });
+      k++;
+    }
+    announcements.push(...readSentence(text, start, end, inSentence, tables, entities, implicit));
+  }
+  return announcements;
+}
+
+function readSentence(
+  text: string,
+  start: number,
+  end: number,
+  mentions: SentenceMention[],
+  tables: CompiledTables,
+  entities: readonly EntityInfo[],
+  implicit: number,
+): ExtractedAnnouncement[] {
+  const cues = findCues(text, tables, start, end).filter(
+    (c) => !mentions.some((m) => c.start < m.end && m.start < c.end),
+  );
+  return announceSentence({ text, start, end, mentions, cues, implicit }, tables, entities);
+}
+
+/** The subject of the release a text's first line announces, when that line is a heading of its own. */
+function headingSubject(text: string, ruleSet: RuleSet): EntityInfo | null {
+  const newline = text.indexOf('\n');
+  if (newline <= 0 || newline > 200) return null;
+  const head = tag(text.slice(0, newline), ruleSet, { subject: null });
+  return subjectOf(head, ruleSet);
+}
+
+/** The subject of the first release in a tagged text (a title), as entity information, or null. */
+export function subjectOf(result: ExtractResult, ruleSet: RuleSet): EntityInfo | null {
+  const release = result.announcements.find((a) => a.type === 'release');
+  const e = release && result.entities.find((x) => x.id === release.subject);
+  if (!e) return null;
+  const listed = ruleSet.tables.entityIndex.get(e.id);
+  if (listed !== undefined) return ruleSet.entities[listed] as EntityInfo;
+  return { id: e.id, name: e.name, kind: e.kind, parent: e.parent ?? null, variant: e.parent !== undefined };
+}
+
+/**
+ * Tag a document's title and text: the title alone, then the text with the title's release as the document's
+ * subject ("JAX 0.4.30" above "Added support for CUDA 12.4").
+ */
+export function tagDocument(
+  title: string,
+  text: string,
+  ruleSet: RuleSet,
+): { title: ExtractResult; text: ExtractResult } {
+  const head = tag(title, ruleSet, { subject: null });
+  return { title: head, text: tag(text, ruleSet, { subject: subjectOf(head, ruleSet) }) };
+}
+
 /**
  * Tag a plain text: every entity mention and every announcement, with UTF-16 offsets into `text`
  * (`text.slice(start, end) === span.text`). Entities are ordered by first mention, announcements by the
  * start of their evidence sentence.
  */
-export function tag(text: string, ruleSet: RuleSet): ExtractResult {
+export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): ExtractResult {
   const { tables } = ruleSet;
   let entities = ruleSet.entities;
+  // The document's own subject: given by the caller (the release its title announces), or, for a text whose
+  // first line is a release heading ("JAX 0.4.30 (June 2024)"), that release's subject.
+  const subject = context.subject === undefined ? headingSubject(text, ruleSet) : context.subject;
   let raw = findMentions(text, tables);
   // Names the rules do not know, introduced by a release ("Introducing Model Vault").
   if (newNameHits.length > 0) {
@@ -154,7 +266,8 @@ export function tag(text: string, ruleSet: RuleSet): ExtractResult {
     raw = found.mentions;
     if (found.added.length > 0) entities = [...entities, ...found.added];
   }
-  if (raw.length === 0) return { ruleSet: ruleSet.version, entities: [], announcements: [] };
+  if (raw.length === 0 && subject === null)
+    return { ruleSet: ruleSet.version, entities: [], announcements: [] };
   const sentences = sentencesWithMentions(text, raw);
   // (No closures here: under tsx every named closure costs a defineProperty per call.)
   let mentions = dropNested(text, confirm(text, raw, sentences, tables), entities);
@@ -171,6 +284,18 @@ export function tag(text: string, ruleSet: RuleSet): ExtractResult {
     }
     entities = [...entities, ...variants.added];
     scope = { ...tables, ancestors };
+  }
+  let implicit = -1;
+  if (subject !== null) {
+    implicit = entities.findIndex((e) => e.id === subject.id);
+    if (implicit < 0) {
+      implicit = entities.length;
+      entities = [...entities, subject];
+      const family = subject.parent === null ? undefined : tables.entityIndex.get(subject.parent);
+      const ancestors = entities.map((_, e) => scope.ancestors[e] ?? []);
+      ancestors[implicit] = family === undefined ? [] : [family, ...(tables.ancestors[family] ?? [])];
+      scope = { ...scope, ancestors };
+    }
   }
 
   const byEntity = new Map<number, Span[]>();
@@ -189,24 +314,10 @@ export function tag(text: string, ruleSet: RuleSet): ExtractResult {
       : { id: info.id, name: info.name, kind: info.kind, mentions: spans };
   });
 
-  const announcements = [];
-  let k = 0;
-  while (k < mentions.length) {
-    const s = sentenceAt(sentences, (mentions[k] as RawMention).start);
-    const inSentence: SentenceMention[] = [];
-    const end = s >= 0 ? (sentences[2 * s + 1] as number) : (mentions[k] as RawMention).end;
-    while (k < mentions.length && (mentions[k] as RawMention).start < end) {
-      const m = mentions[k] as RawMention;
-      inSentence.push({ start: m.start, end: m.end, entity: m.entity });
-      k++;
-    }
-    if (s < 0) continue;
-    const cues = findCues(text, scope, sentences[2 * s] as number, end).filter(
-      (c) => !inSentence.some((m) => c.start < m.end && m.start < c.end),
-    );
-    const view = { text, start: sentences[2 * s] as number, end, mentions: inSentence, cues };
-    announcements.push(...announceSentence(view, scope, entities));
-  }
+  const announcements =
+    implicit < 0
+      ? announceAround(text, sentences, mentions, scope, entities)
+      : announceAll(text, mentions, scope, entities, implicit);
   return { ruleSet: ruleSet.version, entities: extracted, announcements: mergeRepeats(announcements) };
 }
 

@@ -19,6 +19,11 @@ export interface SentenceView {
   mentions: SentenceMention[];
   /** Cue hits in the sentence that do not overlap a mention, ordered by start. */
   cues: CueHit[];
+  /**
+   * The document's own subject (entity index; the project whose release notes these are), or -1: the subject
+   * of a line that names none ("Added support for CUDA 12.4", "Python 3.8 support is dropped").
+   */
+  implicit: number;
 }
 
 // Text allowed between the names of a list: "AMD, Intel and Graphcore", "PyTorch 1.0 and TensorFlow 2.0".

@@ -1,6 +1,6 @@
 import type { ExtractedAnnouncement, ExtractResult } from '@frameline/core';
 import { type Field, getDocument, replaceExtraction } from '@frameline/store';
-import { isListed, tag } from '@frameline/tag';
+import { isListed, tagDocument } from '@frameline/tag';
 import type { Processor } from '../context.js';
 
 /**
@@ -18,13 +18,13 @@ export const extractStage: Processor<'extract'> = async (payload, ctx, attempt) 
   }
   const useArticle =
     doc.articleText !== null && doc.articleHash === doc.contentHash && doc.articleText.trim() !== '';
-  const title = tag(doc.title ?? '', ctx.ruleSet);
+  // The title's release is the document's subject for lines of the text that name none (release notes).
+  const tagged = tagDocument(doc.title ?? '', useArticle ? (doc.articleText ?? '') : doc.text, ctx.ruleSet);
+  const title = tagged.title;
   if (doc.kind === 'event') addCalendarEvent(title, doc.title ?? '');
   const fields: { field: Field; result: ExtractResult }[] = [
     { field: 'title', result: title },
-    useArticle
-      ? { field: 'article', result: tag(doc.articleText ?? '', ctx.ruleSet) }
-      : { field: 'text', result: tag(doc.text, ctx.ruleSet) },
+    { field: useArticle ? 'article' : 'text', result: tagged.text },
   ];
   const newNames = new Set(
     fields.flatMap((f) => f.result.entities.filter((e) => !isListed(ctx.ruleSet, e.id)).map((e) => e.id)),
