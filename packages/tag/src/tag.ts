@@ -8,6 +8,7 @@ import { addNewNames } from './new-names.js';
 import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
 import { splitSentences } from './sentences.js';
 import type { SentenceMention } from './trigger-checks.js';
+import { addRepoIds } from './repo-ids.js';
 import { addVariants } from './variants.js';
 
 /**
@@ -139,6 +140,41 @@ function placeOfAvailability(text: string, m: RawMention, [from]: [number, numbe
   return PLACE_BEFORE.test(text.slice(Math.max(from, m.start - 40), m.start));
 }
 
+/**
+ * Entities found in this text only (variants, repository ids, the document's subject) appended to the rule
+ * set's, with their ancestors (a variant's family and the family's own) for the announcement rules.
+ */
+function withEntities(
+  entities: readonly EntityInfo[],
+  tables: CompiledTables,
+  added: readonly EntityInfo[],
+): { entities: readonly EntityInfo[]; scope: CompiledTables } {
+  if (added.length === 0) return { entities, scope: tables };
+  const all = [...entities, ...added];
+  const ancestors = entities.map((_, e) => tables.ancestors[e] ?? []);
+  for (const a of added) {
+    const family =
+      a.parent === null ? -1 : (tables.entityIndex.get(a.parent) ?? all.findIndex((e) => e.id === a.parent));
+    ancestors.push(family < 0 ? [] : [family, ...(ancestors[family] ?? [])]);
+  }
+  return { entities: all, scope: { ...tables, ancestors } };
+}
+
+const URL = /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/giu;
+
+/** Names inside a URL written in the text ("https://huggingface.co/meta-llama/...") are not mentions. */
+function outsideUrls(text: string, raw: RawMention[]): RawMention[] {
+  if (raw.length === 0 || (!text.includes('://') && !text.includes('www.'))) return raw;
+  const spans: number[] = [];
+  for (const m of text.matchAll(URL)) spans.push(m.index as number, (m.index as number) + m[0].length);
+  if (spans.length === 0) return raw;
+  let s = 0;
+  return raw.filter((m) => {
+    while (s < spans.length && (spans[s + 1] as number) <= m.start) s += 2;
+    return !(s < spans.length && (spans[s] as number) < m.end && m.start < (spans[s + 1] as number));
+  });
+}
+
 /** What a caller knows about the text beyond its words. */
 export interface TagContext {
   /**
@@ -268,33 +304,29 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   }
   if (raw.length === 0 && subject === null)
     return { ruleSet: ruleSet.version, entities: [], announcements: [] };
+  raw = outsideUrls(text, raw);
   const sentences = sentencesWithMentions(text, raw);
   // (No closures here: under tsx every named closure costs a defineProperty per call.)
   let mentions = dropNested(text, confirm(text, raw, sentences, tables), entities);
   // Versions and variants of known families ("Llama 3.3 70B") are entities of their own.
-  const variants = addVariants(text, mentions, entities, tables.entityIndex, tables.newNames);
   let scope = tables;
-  if (variants.added.length > 0) {
+  const variants = addVariants(text, mentions, entities, tables.entityIndex, tables.newNames);
+  if (variants.mentions !== mentions) {
     mentions = variants.mentions;
-    const ancestors = entities.map((_, e) => tables.ancestors[e] ?? []);
-    for (const v of variants.added) {
-      const family =
-        tables.entityIndex.get(v.parent as string) ?? entities.findIndex((e) => e.id === v.parent);
-      ancestors.push([family, ...(ancestors[family] ?? [])]);
-    }
-    entities = [...entities, ...variants.added];
-    scope = { ...tables, ancestors };
+    ({ entities, scope } = withEntities(entities, scope, variants.added));
+  }
+  // (After variants: the ids replace the variant mentions written inside them.)
+  const repoIds = addRepoIds(text, mentions, entities, tables.entityIndex);
+  if (repoIds.mentions !== mentions) {
+    mentions = repoIds.mentions;
+    ({ entities, scope } = withEntities(entities, scope, repoIds.added));
   }
   let implicit = -1;
   if (subject !== null) {
     implicit = entities.findIndex((e) => e.id === subject.id);
     if (implicit < 0) {
       implicit = entities.length;
-      entities = [...entities, subject];
-      const family = subject.parent === null ? undefined : tables.entityIndex.get(subject.parent);
-      const ancestors = entities.map((_, e) => scope.ancestors[e] ?? []);
-      ancestors[implicit] = family === undefined ? [] : [family, ...(tables.ancestors[family] ?? [])];
-      scope = { ...scope, ancestors };
+      ({ entities, scope } = withEntities(entities, scope, [subject]));
     }
   }
 
