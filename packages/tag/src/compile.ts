@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PermanentError, toError } from '@frameline/core';
 import { Automaton } from './automaton.js';
+import { orgShape } from './org-names.js';
 import { readRules } from './parse-rules.js';
 import type { CompiledRule, CueInfo, EntityInfo, RuleSet, SurfaceUse } from './rule-set.js';
 import type { Located, RuleError, RulesSpec } from './spec.js';
@@ -203,6 +204,7 @@ function build(spec: RulesSpec): Built {
           researchWords: [...words(spec.newNames.researchWords)],
           variantWords: words(spec.newNames.variantWords),
           orgShapeWords: new Set(spec.newNames.orgShapeWords.map((w) => w.value)),
+          orgShape: orgShape(new Set(spec.newNames.orgShapeWords.map((w) => w.value))),
         },
       },
     },

@@ -11,7 +11,8 @@ import type { EntityInfo } from './rule-set.js';
  * "CohereLabs" for cohere-labs, "Llama" for llama); never inside a URL or path (a slash, dot, colon or @
  * right before it, a slash after it).
  */
-const REPO_ID = /(?<![\p{L}\p{N}_./:@-])([A-Za-z0-9][\w.-]{0,38})\/([A-Za-z0-9][\w.-]{0,95})(?![\p{L}\p{N}_/])/gu;
+const REPO_ID =
+  /(?<![\p{L}\p{N}_./:@-])([A-Za-z0-9][\w.-]{0,38})\/([A-Za-z0-9][\w.-]{0,95})(?![\p{L}\p{N}_/])/gu;
 
 /** A real text names a few; a hostile one is not scanned past this many. */
 const MAX_IDS = 256;
@@ -43,7 +44,10 @@ export function addRepoIds(
     const ownerKnown = squashed.has(squash(owner));
     if (!ownerKnown && familyInfo?.kind !== 'model') continue;
     const written = `${owner}/${name}`;
-    const id = written.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/\.(?![0-9])|(?<![0-9])\./g, '-');
+    const id = written
+      .toLowerCase()
+      .replace(/[^a-z0-9.]+/g, '-')
+      .replace(/\.(?![0-9])|(?<![0-9])\./g, '-');
     let entity = byId.get(id) ?? local.get(id);
     if (entity === undefined) {
       entity = entities.length + added.length;

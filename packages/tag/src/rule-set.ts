@@ -41,6 +41,8 @@ export interface NewNameWords {
   readonly variantWords: ReadonlySet<string>;
   /** Head words of organisation names, as written (see `org-names.ts`). */
   readonly orgShapeWords: ReadonlySet<string>;
+  /** Those head words compiled into the shape of an organisation's name (see `org-names.ts`). */
+  readonly orgShape: RegExp | null;
 }
 
 /** What a cue phrase (trigger, plan word, negation, context word) is used for. */

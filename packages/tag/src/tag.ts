@@ -5,10 +5,11 @@ import { htmlToMappedText } from './html.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
 import { addNewNames } from './new-names.js';
+import { addOrgNames } from './org-names.js';
+import { addRepoIds } from './repo-ids.js';
 import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
 import { splitSentences } from './sentences.js';
 import type { SentenceMention } from './trigger-checks.js';
-import { addRepoIds } from './repo-ids.js';
 import { addVariants } from './variants.js';
 
 /**
@@ -314,6 +315,11 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   if (variants.mentions !== mentions) {
     mentions = variants.mentions;
     ({ entities, scope } = withEntities(entities, scope, variants.added));
+  }
+  const orgs = addOrgNames(text, mentions, entities, tables.entityIndex, tables.newNames);
+  if (orgs.mentions !== mentions) {
+    mentions = orgs.mentions;
+    ({ entities, scope } = withEntities(entities, scope, orgs.added));
   }
   // (After variants: the ids replace the variant mentions written inside them.)
   const repoIds = addRepoIds(text, mentions, entities, tables.entityIndex);

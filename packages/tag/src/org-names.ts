@@ -1,0 +1,93 @@
+import type { RawMention } from './entities.js';
+import type { EntityInfo, NewNameWords } from './rule-set.js';
+
+/**
+ * Organisations named by their shape wherever they are written: one to four capitalised words and a head
+ * word of the rules' `org_shape_words` ("Vector Institute", "Canopy Labs", "Stanford University"), with
+ * "of"/"for" and capitalised words after it ("Allen Institute for AI"), or "University of X". A vendor
+ * entity named as written (id: its words in lowercase, `vector-institute`). Words of `not_new_names`
+ * ("The", "Our", "Introducing") are not part of such a name; a name the rules know wins when it is as long.
+ */
+const CAP = "\\p{Lu}[\\p{L}\\p{N}&'.\\u2019-]*";
+const SEP = '[ \\u00a0]+';
+
+/** A real text names a few; a hostile one is not scanned past this many. */
+const MAX_NAMES = 256;
+
+/** The shape as one expression, built once per rule set from its head words (null without any). */
+export function orgShape(heads: ReadonlySet<string>): RegExp | null {
+  if (heads.size === 0) return null;
+  const alternatives = [...heads].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const tail = `(?:${SEP}(?:of|for)${SEP}(?:the${SEP})?${CAP}(?:${SEP}${CAP}){0,2})?`;
+  return new RegExp(
+    `(?<![\\p{L}\\p{N}_])(?:((?:${CAP}${SEP}){1,4})(?:${alternatives})${tail}|University${SEP}of${SEP}${CAP}(?:${SEP}${CAP})?)(?![\\p{L}\\p{N}_])`,
+    'gu',
+  );
+}
+
+/** Organisation mentions found by shape (numbered after `entities`), replacing known names inside them. */
+export function addOrgNames(
+  text: string,
+  mentions: RawMention[],
+  entities: readonly EntityInfo[],
+  byId: ReadonlyMap<string, number>,
+  words: NewNameWords,
+): { mentions: RawMention[]; added: EntityInfo[] } {
+  if (words.orgShape === null) return { mentions, added: [] };
+  const found: RawMention[] = [];
+  const added: EntityInfo[] = [];
+  const local = new Map<string, number>();
+  for (const m of text.matchAll(words.orgShape)) {
+    if (found.length >= MAX_NAMES) break;
+    let start = m.index as number;
+    let written = m[0];
+    // Leading words that never begin a name ("The Vector Institute", "Introducing Canopy Labs").
+    for (;;) {
+      const first = /^(\S+)[ \u00a0]+/u.exec(written);
+      if (!first) break;
+      if (/^(?:our|their|its|your|my|his|her)$/i.test(first[1] as string)) {
+        start = -1;
+        break;
+      }
+      if (!words.notNames.has((first[1] as string).toLowerCase())) break;
+      start += first[0].length;
+      written = written.slice(first[0].length);
+    }
+    // "Our Research Labs", "our Research Labs": a description, not a name.
+    if (
+      start < 0 ||
+      /(?:^|[^\p{L}])(?:our|their|its|your|my)[ \u00a0]+$/iu.test(text.slice(Math.max(0, start - 8), start))
+    )
+      continue;
+    if (!/[ \u00a0]/.test(written)) continue;
+    const end = start + written.length;
+    // A known name covering the whole span is the better reading ("Meta Superintelligence Labs"), and so is a
+    // known organisation inside it ("University of Pittsburgh Transform ..." in a title-case headline).
+    if (
+      mentions.some(
+        (k) =>
+          (k.start <= start && k.end >= end) ||
+          (k.start < end && start < k.end && (entities[k.entity] as EntityInfo).kind === 'vendor'),
+      )
+    )
+      continue;
+    const name = written.replace(/[\s\u00a0]+/gu, ' ');
+    const id = name
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '');
+    let entity = byId.get(id) ?? local.get(id);
+    if (entity === undefined) {
+      entity = entities.length + added.length;
+      local.set(id, entity);
+      added.push({ id, name, kind: 'vendor', parent: null });
+    }
+    found.push({ start, end, entity, ambiguous: false });
+  }
+  if (found.length === 0) return { mentions, added };
+  const out = [...found, ...mentions.filter((k) => !found.some((f) => k.start < f.end && f.start < k.end))];
+  out.sort((a, b) => a.start - b.start);
+  return { mentions: out, added };
+}
