@@ -4,6 +4,7 @@ import type { CompiledRule, CompiledTables, EntityInfo } from './rule-set.js';
 import {
   availableElsewhere,
   backgroundTrigger,
+  citation,
   dedupe,
   featureHosts,
   insideBrackets,
@@ -14,6 +15,7 @@ import {
   raiseWithoutMoney,
   releaseAsNoun,
   releasesResearch,
+  researchInPassing,
   type SentenceMention,
   type SentenceView,
 } from './trigger-checks.js';
@@ -53,6 +55,7 @@ export function announceSentence(
   entities: readonly EntityInfo[],
 ) {
   const out: ExtractedAnnouncement[] = [];
+  if (citation(view)) return out;
   // Without a cue phrase only a bare rule ("GPT-4" as a whole title) can apply.
   if (view.mentions.length === 0 && view.implicit < 0) return out;
   if (view.cues.length === 0 && (view.mentions.length !== 1 || !tables.rules.some((r) => r.bare))) return out;
@@ -92,6 +95,12 @@ export function announceSentence(
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
       if (rule.type === 'support' && supportedNotSupporter(view, entities, slot, hit)) continue;
+      if (
+        rule.type === 'research' &&
+        slot.subjects.every((s) => kindOf(entities, s) !== 'vendor') &&
+        researchInPassing(view)
+      )
+        continue;
       // "Claude is now generally available in Xcode": a model reaching a stage on someone else's platform is
       // that platform's support, not a release of the model (a product's stage change stays a release).
       if (
@@ -321,10 +330,19 @@ function fill(
     }
   }
   // A vendor and its own product are not partners, nor does one acquire the other.
-  const kept =
-    rule.type === 'partnership' || rule.type === 'acquisition'
-      ? objects.filter((o) => !subjects.some((s) => related(tables, s.entity, o)))
-      : objects;
+  // Nor is a family an object of its own version ("Since the release of PyTorch 1.0, PyTorch ...").
+  const familyOf = (e: number) => {
+    const info = entities[e] as EntityInfo;
+    return info.variant === true && info.parent !== null ? info.parent : info.id;
+  };
+  const kept = objects.filter(
+    (o) =>
+      !subjects.some(
+        (s) =>
+          familyOf(s.entity) === familyOf(o) ||
+          ((rule.type === 'partnership' || rule.type === 'acquisition') && related(tables, s.entity, o)),
+      ),
+  );
   // A vendor announcing its own model in its own product ("OpenAI launches GPT-5 in ChatGPT") supports
   // nothing: that is the model's release. Its own products stay objects when something else is supported
   // ("AWS ... PyTorch in SageMaker") or when the thing supported is not named ("Google rolled out support

@@ -124,7 +124,38 @@ const PAST_BEFORE =
  */
 export function backgroundTrigger(view: SentenceView, hit: CueHit): boolean {
   if (PAST_AFTER.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 40)))) return true;
-  return PAST_BEFORE.test(view.text.slice(Math.max(view.start, hit.start - 24), hit.start));
+  const before = view.text.slice(Math.max(view.start, hit.start - 24), hit.start);
+  if (PAST_BEFORE.test(before)) return true;
+  // "accelerated by the launch of ChatGPT", "with the release of GPT-4": the event as a noun, a cause or a
+  // reference point of something else.
+  return NOMINAL_BEFORE.test(before) && /^[ \u00a0]+of\b/u.test(view.text.slice(hit.end, hit.end + 4));
+}
+
+const NOMINAL_BEFORE =
+  /(?:^|[^\p{L}])(?:by|with|amid|until|during|like|through|to|from|of)[ \u00a0]+(?:the|its|their|his|her)[ \u00a0]+(?:(?:initial|original|first|public|recent)[ \u00a0]+)?$/iu;
+
+// A reference-list entry or a citation ("[30] Starace, et al. ...", "Smith et al. (2023) show ..."): a
+// paper cited, not news the text breaks.
+const CITATION =
+  /^[\s\p{P}]*\[\d{1,3}\]|\bet[ \u00a0]+al\b|\barXiv[: ]\d{4}\.\d{4,5}|\bdoi:|\bIn[ \u00a0]+Proceedings[ \u00a0]+of\b/u;
+
+/** Whether a sentence is a citation or a reference-list entry (its line opening with "[n]"). */
+export function citation(view: SentenceView): boolean {
+  const lineStart = view.text.lastIndexOf('\n', view.start - 1) + 1;
+  return CITATION.test(view.text.slice(lineStart, view.end));
+}
+
+// Research by a model or product named in the sentence is the text's own only when the text says so.
+const OWN_WORK = /\b(?:we|our|us|new|today|this (?:paper|work|post|report|study))\b/iu;
+
+/**
+ * "A paper discussed in passing": research whose subject is not an organisation (a model the study is
+ * about) counts only in a title or in a sentence that presents the work as the text's own or as new.
+ */
+export function researchInPassing(view: SentenceView): boolean {
+  // A title is the text's own work by definition ("Investigating Truthfulness in a Pre-Release o3 Model").
+  if (view.text.slice(0, view.start).trim() === '' && view.text.slice(view.end).trim() === '') return false;
+  return !OWN_WORK.test(view.text.slice(view.start, view.end));
 }
 
 /**
