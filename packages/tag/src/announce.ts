@@ -36,6 +36,7 @@ const NAMED_PARTY_AFTER = /^[ \u00a0]+(?:with|between)[ \u00a0]+(?:the[ \u00a0]+
 const VERSION_IN_NAME = /(?:(?<=[ -])v?|(?<=\p{L})v?)(\d+(?:\.\d+)*[a-z]?)(?![\p{L}\p{N}])/u;
 const VERSIONED_KINDS = new Set(['framework', 'library', 'model']);
 const PLAN_WINDOW = 60;
+const PLACE_BEFORE = /[ \u00a0](?:on|in|inside|via|through|to)[ \u00a0]+(?:the[ \u00a0]+)?$/u;
 const NEGATION_WINDOW = 14;
 /** Farthest a subject may be from its trigger, in UTF-16 units (objects may be anywhere in the sentence). */
 const MAX_GAP = 80;
@@ -266,6 +267,14 @@ function fill(
       !(
         (rule.type === 'release' || rule.type === 'deprecation') &&
         partOfLongerName(view, m, kindOf(entities, m), rule.type)
+      ) &&
+      // "Introducing Kimi K2 on GroqCloud": the place something comes to is not what is released.
+      // (a feature introduced on a platform is the platform's release: "Introducing tool use on the Claude API")
+      !(
+        rule.type === 'release' &&
+        m.start > hit.end &&
+        PLACE_BEFORE.test(view.text.slice(Math.max(view.start, m.start - 12), m.start)) &&
+        view.mentions.some((o) => o.start >= hit.end && o.end <= m.start && kindOf(entities, o) === 'model')
       ),
     false,
   );
@@ -553,10 +562,12 @@ function versionFor(
   // ("Llama 3.1", "Llama 3.3 70B").
   const written = view.text.slice(subject.start, subject.end);
   const ownName = info.variant !== true && written.toLowerCase() === info.name.toLowerCase();
-  const inName =
+  let inName =
     (VERSIONED_KINDS.has(info.kind) || info.variant === true) && !ownName
       ? VERSION_IN_NAME.exec(written)
       : null;
+  // A capital and a number is a generation's name, not a version ("Kimi K2", "DeepSeek R1").
+  if (inName && /(?:^|[^\p{L}])\p{Lu}$/u.test(written.slice(0, inName.index))) inName = null;
   // "GPT-5" matched as a name, written "GPT-5.2": the rest of the number follows the name.
   const more =
     inName && written.endsWith(inName[1] as string)

@@ -15,8 +15,10 @@ import type { EntityInfo, NewNameWords } from './rule-set.js';
  * is a variant too.
  */
 
-const VERSION = /[vV]?\d{1,3}(?:\.\d{1,4}){0,3}[a-z]{0,2}(?![\p{L}\p{N}_]|[.,]\d)/uy;
+const VERSION = /[vV]?\d{1,4}(?:\.\d{1,4}){0,3}[a-z]{0,2}(?![\p{L}\p{N}_]|[.,]\d)/uy;
 const SIZE = /(?:(?:\d{1,3}x)?\d{1,4}(?:\.\d{1,2})?[BMKT]|[EA]\d{1,3}(?:\.\d)?B)(?![\p{L}\p{N}_])/uy;
+// A model generation written as a capital and a number: "Kimi K2-0905", "DeepSeek R1", "Gemini M2".
+const GENERATION = /\p{Lu}\d{1,3}(?:[.\u2010\u2011-]\d{1,4}){0,2}(?![\p{L}\p{N}_])/uy;
 const WORD = /\p{L}[\p{L}\p{N}]*(?![\p{L}\p{N}_])/uy;
 const YEAR = /(?:19|20)\d\d(?![\p{L}\p{N}_])/uy;
 // The rest of a version whose start is in the family's matched name: "GPT-4" + ".1", "DeepSeek-V3" + ".1".
@@ -55,6 +57,8 @@ function tokenAfter(
   if (size > 0) return ['size', size];
   const version = tokenAt(VERSION, text, at, limit);
   if (version > 0) return ['version', version];
+  const generation = tokenAt(GENERATION, text, at, limit);
+  if (generation > 0) return ['version', generation];
   const next = tokenAt(WORD, text, at, limit);
   if (next < 0) return [null, -1];
   const word = text.slice(at, next);
@@ -75,9 +79,12 @@ function extend(text: string, end: number, kind: EntityKind, words: NewNameWords
   }
   while (seen.length < 4 && pos < limit) {
     const sep = text.charCodeAt(pos);
-    if (sep !== 0x20 && sep !== 0xa0 && sep !== 0x2d) break;
+    if (sep !== 0x20 && sep !== 0xa0 && sep !== 0x2d && sep !== 0x2010 && sep !== 0x2011) break;
     const at = pos + 1;
-    const [token, next] = tokenAfter(text, at, limit, kind, seen, { hyphen: sep === 0x2d, words });
+    const [token, next] = tokenAfter(text, at, limit, kind, seen, {
+      hyphen: sep !== 0x20 && sep !== 0xa0,
+      words,
+    });
     if (token === null) break;
     if (token === 'version') {
       const number = text.slice(at, next).replace(/^[vV]/, '');
