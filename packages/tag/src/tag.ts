@@ -176,6 +176,16 @@ function outsideUrls(text: string, raw: RawMention[]): RawMention[] {
   });
 }
 
+function hasOrgShape(text: string, tables: CompiledTables): boolean {
+  const re = tables.newNames.orgShape;
+  if (re === null) return false;
+  // (A global expression keeps its position between calls, and matchAll starts from it: reset it after.)
+  re.lastIndex = 0;
+  const found = re.test(text);
+  re.lastIndex = 0;
+  return found;
+}
+
 /** What a caller knows about the text beyond its words. */
 export interface TagContext {
   /**
@@ -303,7 +313,8 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
     raw = found.mentions;
     if (found.added.length > 0) entities = [...entities, ...found.added];
   }
-  if (raw.length === 0 && subject === null)
+  // (Names found by their shape need no known name in the text: a repository id, "Vector Institute".)
+  if (raw.length === 0 && subject === null && !text.includes('/') && !hasOrgShape(text, tables))
     return { ruleSet: ruleSet.version, entities: [], announcements: [] };
   raw = outsideUrls(text, raw);
   const sentences = sentencesWithMentions(text, raw);

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import type { ExtractResult } from '@frameline/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileRules, loadRuleSet, ruleSetVersion, taggerCodeVersion } from './compile.js';
+import type { RuleSet } from './rule-set.js';
+import { tag, tagDocument } from './tag.js';
+
+// Names and announcements nobody listed: versioned families, repository ids, organisations by shape,
+// release-note lines, and what is not news. Every sentence is written for this test.
+
+let rules: RuleSet;
+beforeAll(() => {
+  rules = loadRuleSet();
+});
+
+const entities = (r: ExtractResult) => r.entities.map((e) => [e.id, e.name, e.parent ?? null]);
+const brief = (r: ExtractResult) =>
+  r.announcements.map((a) => [a.type, a.subject, [...a.objects].sort(), a.version]);
+const says = (text: string) => brief(tag(text, rules));
+
+describe('versions and variants of known families', () => {
+  it('makes a variant entity with its family as parent and a normalised id', () => {
+    const r = tag('Teams can try Claude Haiku 3.5, GPT-4.1 mini, Llama 3.3 70B and Mixtral 8x22B.', rules);
+    expect(entities(r)).toEqual([
+      ['claude-haiku-3.5', 'Claude Haiku 3.5', 'claude'],
+      ['gpt-4.1-mini', 'GPT-4.1 mini', 'gpt'],
+      ['llama-3.3-70b', 'Llama 3.3 70B', 'llama'],
+      ['mixtral-8x22b', 'Mixtral 8x22B', 'mistral-models'],
+    ]);
+  });
+
+  it('reads hyphenated versions, sizes and generations', () => {
+    const ids = tag('Compare DeepSeek-V3.1, Phi-4-mini, Gemma 3 27B and Kimi K2\u20110905.', rules).entities;
+    expect(ids.map((e) => e.id)).toEqual(['deepseek-v3.1', 'phi-4-mini', 'gemma-3-27b', 'kimi-k2-0905']);
+  });
+
+  it('gives software and events their versions and years', () => {
+    const r = tag('PyTorch 2.4 now supports CUDA 12.4; see you at NeurIPS 2024.', rules);
+    expect(entities(r)).toEqual([
+      ['pytorch-2.4', 'PyTorch 2.4', 'pytorch'],
+      ['cuda-12.4', 'CUDA 12.4', 'cuda'],
+      ['neurips-2024', 'NeurIPS 2024', 'neurips'],
+    ]);
+    expect(says('PyTorch 2.4 now supports CUDA 12.4.')).toEqual([
+      ['support', 'pytorch-2.4', ['cuda-12.4'], null],
+    ]);
+  });
+
+  it('keeps the version of a variant release and its support on a platform', () => {
+    expect(says('Google released Gemma 3 27B today.')).toEqual([['release', 'gemma-3-27b', ['google'], '3']]);
+    expect(says('Llama 3.3 70B is now available in Amazon Bedrock.')).toEqual([
+      ['support', 'aws-bedrock', ['llama-3.3-70b'], null],
+    ]);
+  });
+
+  it('does not read a quantity, a year or an ordinary word as a variant', () => {
+    expect(tag('PyTorch 2 years ago was smaller.', rules).entities.map((e) => e.id)).toEqual(['pytorch']);
+    expect(tag('TensorFlow 2019 roadmap', rules).entities.map((e) => e.id)).toEqual(['tensorflow']);
+    expect(tag('Llama models are everywhere.', rules).entities.map((e) => e.id)).toEqual(['llama']);
+    // A version number elsewhere in the sentence is not a release of a family named without it.
+    expect(says('We benchmarked Llama on 3 GPUs with 2.5 times the memory.')).toEqual([]);
+  });
+});
+
+describe('repository ids and organisations by shape', () => {
+  it('reads a Hugging Face repository id as a model, not a path or URL', () => {
+    const r = tag(
+      'Load google/gemma-3n-E4B-it or Qwen/Qwen3-1.7B; the code is in src/models/v2 and https://example.org/meta-llama/Llama-3-8B.',
+      rules,
+    );
+    expect(entities(r)).toEqual([
+      ['google-gemma-3n-e4b-it', 'google/gemma-3n-E4B-it', 'gemma'],
+      ['qwen-qwen3-1.7b', 'Qwen/Qwen3-1.7B', 'qwen'],
+    ]);
+  });
+
+  it('finds organisations named by their shape, not descriptions', () => {
+    const r = tag(
+      'Researchers at the Quillfield Institute and Brightwater Labs worked with our Research Labs.',
+      rules,
+    );
+    expect(r.entities.map((e) => [e.id, e.kind])).toEqual([
+      ['quillfield-institute', 'vendor'],
+      ['brightwater-labs', 'vendor'],
+    ]);
+  });
+});
+
+describe('release notes', () => {
+  it('makes the heading the subject of lines that name none', () => {
+    const notes =
+      'JAX 0.4.30 (June 18, 2024)\n\n* Added support for CUDA 12.4.\n* Python 3.9 support is dropped.\n' +
+      '* Removed support for TensorFlow 2.10.\n* Fixed a bug in the tracer.\n';
+    expect(says(notes)).toEqual([
+      ['release', 'jax-0.4.30', [], '0.4.30'],
+      ['support', 'jax-0.4.30', ['cuda-12.4'], null],
+      ['deprecation', 'jax-0.4.30', ['tensorflow-2.10'], null],
+    ]);
+  });
+
+  it('takes the subject from the title when title and text are tagged apart', () => {
+    const r = tagDocument(
+      'PyTorch 2.4 release notes',
+      '- Support for CUDA 12.4\n- CUDA 11.8 support has been removed',
+      rules,
+    );
+    expect(brief(r.title)).toEqual([['release', 'pytorch-2.4', [], '2.4']]);
+    expect(brief(r.text)).toEqual([
+      ['support', 'pytorch-2.4', ['cuda-12.4'], null],
+      ['deprecation', 'pytorch-2.4', ['cuda-11.8'], null],
+    ]);
+  });
+
+  it('does not lend a subject to lines of an ordinary post', () => {
+    expect(
+      brief(tagDocument('What we learned this year', 'Added support for CUDA 12.4.', rules).text),
+    ).toEqual([]);
+  });
+});
+
+describe('clause structure', () => {
+  it('reads the seed sentence: support by each product, a plan for Cloud TPU', () => {
+    expect(
+      says(
+        'Google Cloud announced PyTorch support in Kubeflow and TensorBoard, and said it is working on PyTorch support for Cloud TPUs.',
+      ),
+    ).toEqual([
+      ['support', 'kubeflow', ['pytorch'], null],
+      ['support', 'tensorboard', ['pytorch'], null],
+      ['roadmap', 'cloud-tpu', ['pytorch'], null],
+    ]);
+  });
+
+  it('reads a model introduced on a platform as the platform’s support', () => {
+    expect(says('Introducing Gemma 3 27B on GroqCloud')).toEqual([
+      ['support', 'groqcloud', ['gemma-3-27b'], null],
+    ]);
+  });
+});
+
+describe('what is not news', () => {
+  it('ignores citations and reference lists', () => {
+    expect(says('[12] Doe, J. et al. Google releases Gemma 3 for research. 2025.')).toEqual([]);
+    expect(says('As Smith et al. show, OpenAI released GPT-4 with strong results.')).toEqual([]);
+  });
+
+  it('reads "by the launch of X" as background', () => {
+    expect(says('Interest was accelerated by the launch of ChatGPT.')).toEqual([]);
+  });
+
+  it('does not make research of a model discussed in passing', () => {
+    // (A title alone is the text's own work; these are sentences of a longer text.)
+    expect(says('Benchmarks matter. The paper evaluates Llama 3 on reasoning tasks.')).toEqual([]);
+    expect(says('Benchmarks matter. We evaluate Llama 3 on reasoning tasks in a new paper.')).toEqual([
+      ['research', 'llama-3', [], null],
+    ]);
+  });
+});
+
+describe('rule-set version', () => {
+  it('covers the tagger code as well as the rules text', () => {
+    const yaml = 'entities:\n  - {id: acme, name: Acme, kind: vendor}\n';
+    expect(taggerCodeVersion()).toMatch(/^[0-9a-f]{12}$/);
+    expect(compileRules(yaml, 'x.yaml').version).toBe(ruleSetVersion(yaml));
+    // The same rules text under another code version is another rule set.
+    const rulesOnly = createHash('sha256').update(yaml, 'utf8').digest('hex').slice(0, 12);
+    expect(ruleSetVersion(yaml)).not.toBe(rulesOnly);
+  });
+});
