@@ -32,6 +32,8 @@ const SET_CHECKS: Record<
   // Measured when the set was written (entity F1 0.780, announcement F1 0.352 on 125 items), then 0.786 and
   // 0.372 after the second rules round, 0.835 and 0.481 after the third; floors are those minus 0.03
   // (announcements rounded down).
+  // Since 2026-12-02 both former held-out sets are development data (read while rules were written); the
+  // open-world round left them at 0.835 / 0.494 and 0.794 / 0.540.
   heldout: { minItems: 60, minCorpora: 20, entityF1: 0.8, announcementF1: 0.45 },
   // Annotated during the third rules round from a quarter of every feed that rule writers never read
   // (`reservedForHeldout2`): 0.786 and 0.530 on 112 items when it was complete, 0.800 and 0.543 at the end of

@@ -25,6 +25,37 @@ export function orgShape(heads: ReadonlySet<string>): RegExp | null {
   );
 }
 
+/**
+ * Matches of the shape, looked for only in windows around the head words (one expression over a whole text
+ * is slow: it tries every capitalised word).
+ */
+export function* shapes(
+  text: string,
+  shape: RegExp,
+  heads: ReadonlySet<string>,
+): Generator<{ start: number; written: string }> {
+  const at: number[] = [];
+  for (const head of [...heads, 'University']) {
+    for (let i = text.indexOf(head); i >= 0 && at.length < 4 * MAX_NAMES; i = text.indexOf(head, i + 1))
+      at.push(i);
+  }
+  if (at.length === 0) return;
+  at.sort((a, b) => a - b);
+  let done = -1;
+  for (const i of at) {
+    if (i < done) continue;
+    const from = Math.max(done, i - 120, 0);
+    const window = text.slice(from, Math.min(text.length, i + 100));
+    for (const m of window.matchAll(shape)) {
+      const start = from + (m.index as number);
+      if (start > i || start + m[0].length <= i) continue;
+      done = start + m[0].length;
+      yield { start, written: m[0] };
+      break;
+    }
+  }
+}
+
 /** Organisation mentions found by shape (numbered after `entities`), replacing known names inside them. */
 export function addOrgNames(
   text: string,
@@ -37,10 +68,10 @@ export function addOrgNames(
   const found: RawMention[] = [];
   const added: EntityInfo[] = [];
   const local = new Map<string, number>();
-  for (const m of text.matchAll(words.orgShape)) {
+  for (const m of shapes(text, words.orgShape, words.orgShapeWords)) {
     if (found.length >= MAX_NAMES) break;
-    let start = m.index as number;
-    let written = m[0];
+    let start = m.start;
+    let written = m.written;
     // Leading words that never begin a name ("The Vector Institute", "Introducing Canopy Labs").
     for (;;) {
       const first = /^(\S+)[ \u00a0]+/u.exec(written);

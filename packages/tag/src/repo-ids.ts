@@ -11,8 +11,26 @@ import type { EntityInfo } from './rule-set.js';
  * "CohereLabs" for cohere-labs, "Llama" for llama); never inside a URL or path (a slash, dot, colon or @
  * right before it, a slash after it).
  */
-const REPO_ID =
-  /(?<![\p{L}\p{N}_./:@-])([A-Za-z0-9][\w.-]{0,38})\/([A-Za-z0-9][\w.-]{0,95})(?![\p{L}\p{N}_/])/gu;
+const ID_CHAR = /[A-Za-z0-9_.-]/;
+const BEFORE_ID = /[\p{L}\p{N}_./:@-]/u;
+const AFTER_ID = /[\p{L}\p{N}_/]/u;
+
+/** `owner/name` candidates around each slash of the text (a hand scan: a regex with look-behind is slow). */
+function* candidates(text: string): Generator<{ start: number; owner: string; name: string }> {
+  for (let slash = text.indexOf('/'); slash >= 0; slash = text.indexOf('/', slash + 1)) {
+    let s = slash;
+    while (s > 0 && slash - s < 39 && ID_CHAR.test(text[s - 1] as string)) s--;
+    let e = slash + 1;
+    while (e < text.length && e - slash <= 96 && ID_CHAR.test(text[e] as string)) e++;
+    if (s === slash || e === slash + 1) continue;
+    if (s > 0 && BEFORE_ID.test(text[s - 1] as string)) continue;
+    if (e < text.length && AFTER_ID.test(text[e] as string)) continue;
+    const owner = text.slice(s, slash);
+    const name = text.slice(slash + 1, e);
+    if (!/^[A-Za-z0-9]/.test(owner) || !/^[A-Za-z0-9]/.test(name)) continue;
+    yield { start: s, owner, name };
+  }
+}
 
 /** A real text names a few; a hostile one is not scanned past this many. */
 const MAX_IDS = 256;
@@ -31,10 +49,10 @@ export function addRepoIds(
   const added: EntityInfo[] = [];
   const local = new Map<string, number>();
   let squashed: Map<string, number> | null = null;
-  for (const m of text.matchAll(REPO_ID)) {
+  for (const m of candidates(text)) {
     if (found.length >= MAX_IDS) break;
-    const owner = m[1] as string;
-    let name = m[2] as string;
+    const owner = m.owner;
+    let name = m.name;
     // A sentence's full stop is not part of the id.
     while (/[.-]$/.test(name)) name = name.slice(0, -1);
     if (!/\d/.test(name) || !/\p{L}/u.test(name)) continue;
@@ -55,7 +73,7 @@ export function addRepoIds(
       const parent = familyInfo?.kind === 'model' ? familyInfo.id : null;
       added.push({ id, name: written, kind: 'model', parent, variant: parent !== null });
     }
-    const start = m.index as number;
+    const start = m.start;
     found.push({ start, end: start + written.length, entity, ambiguous: false });
   }
   if (found.length === 0) return { mentions, added };

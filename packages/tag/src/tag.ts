@@ -5,7 +5,7 @@ import { htmlToMappedText } from './html.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
 import { addNewNames } from './new-names.js';
-import { addOrgNames } from './org-names.js';
+import { addOrgNames, shapes } from './org-names.js';
 import { addRepoIds } from './repo-ids.js';
 import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
 import { splitSentences } from './sentences.js';
@@ -177,13 +177,8 @@ function outsideUrls(text: string, raw: RawMention[]): RawMention[] {
 }
 
 function hasOrgShape(text: string, tables: CompiledTables): boolean {
-  const re = tables.newNames.orgShape;
-  if (re === null) return false;
-  // (A global expression keeps its position between calls, and matchAll starts from it: reset it after.)
-  re.lastIndex = 0;
-  const found = re.test(text);
-  re.lastIndex = 0;
-  return found;
+  const { orgShape, orgShapeWords } = tables.newNames;
+  return orgShape !== null && !shapes(text, orgShape, orgShapeWords).next().done;
 }
 
 /** What a caller knows about the text beyond its words. */
@@ -223,6 +218,8 @@ function announceAround(
   return announcements;
 }
 
+const ENDING = /support|deprecat|remov|drop|discontinu|end of life|sunset|no longer/i;
+
 /** With a document subject, every sentence is read: a line naming no entity may still announce about it. */
 function announceAll(
   text: string,
@@ -244,6 +241,8 @@ function announceAll(
       inSentence.push({ start: m.start, end: m.end, entity: m.entity });
       k++;
     }
+    // Without a name, a line can only end something of the document's ("Python 3.9 support is dropped").
+    if (inSentence.length === 0 && !ENDING.test(text.slice(start, end))) continue;
     announcements.push(...readSentence(text, start, end, inSentence, tables, entities, implicit));
   }
   return announcements;
