@@ -260,6 +260,7 @@ export function scoreNamed(items: LoadedNamed[], ruleSet: RuleSet): NamedScore {
       subject: idOf.get(a.subject) as string,
       objects: a.objects.map((o) => idOf.get(o) as string),
       version: a.version,
+      evidence: a.note,
     }));
     const claimPairs = matchClaims(gold, claims);
     const used = new Set(claimPairs.filter((p) => p >= 0));

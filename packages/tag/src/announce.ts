@@ -517,9 +517,19 @@ function implicitSubject(
   found: SentenceMention[],
 ): boolean {
   if (view.implicit < 0) return false;
-  if (rule.type !== 'support' && rule.type !== 'deprecation' && rule.type !== 'release') return false;
+  // (A release of the document's subject is its heading's; lines do not restate it.)
+  if (rule.type !== 'support' && rule.type !== 'deprecation') return false;
   const lineStart = Math.max(view.start, view.text.lastIndexOf('\n', hit.start - 1) + 1);
-  const opening = LINE_OPENING.test(view.text.slice(lineStart, hit.start));
+  const before = view.text.slice(lineStart, hit.start);
+  // ... or a short line with a word or two before it ("Frontend support: Caffe2, Keras", "Initial release").
+  const nl = view.text.indexOf('\n', hit.end);
+  const shortLine = (nl < 0 ? view.text.length : nl) - lineStart <= 160;
+  const opening =
+    LINE_OPENING.test(before) ||
+    (shortLine &&
+      /support|integrat/i.test(view.text.slice(hit.start, hit.end)) &&
+      /^[\s\p{P}\p{S}]*(?:[\p{L}\p{N}-]+[ \u00a0]+){1,2}$/u.test(before) &&
+      !found.some((m) => m.end <= hit.start));
   const trigger = view.text.slice(hit.start, hit.end).toLowerCase();
   const passive =
     PASSIVE_IN_TRIGGER.test(trigger) ||
@@ -529,7 +539,7 @@ function implicitSubject(
   // name before is what is dropped ("CUDA 11 support is dropped").
   if (!passive && found.some((m) => m.end <= hit.start && m.entity !== view.implicit)) return false;
   if (rule.type === 'deprecation') return /support/.test(trigger) || passive;
-  return found.length === 0 || rule.type === 'support';
+  return true;
 }
 
 /** Related, or both made by the same vendor (GPT and ChatGPT, both OpenAI's). */

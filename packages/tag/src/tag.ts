@@ -291,7 +291,33 @@ export function tagDocument(
   ruleSet: RuleSet,
 ): { title: ExtractResult; text: ExtractResult } {
   const head = tag(title, ruleSet, { subject: null });
-  return { title: head, text: tag(text, ruleSet, { subject: subjectOf(head, ruleSet) }) };
+  const subject = subjectOf(head, ruleSet);
+  if (subject !== null || !VERSION_HEADING.test(title))
+    return { title: head, text: tag(text, ruleSet, { subject }) };
+  // A heading that is only a version ("## 0.5", "9.2.0 GA - 2023-11-27") heads the notes of the software the
+  // text itself names most.
+  const plain = tag(text, ruleSet, { subject: null });
+  const project = mainSoftware(plain, ruleSet);
+  return { title: head, text: project === null ? plain : tag(text, ruleSet, { subject: project }) };
+}
+
+// A release-notes heading made of a version: "0.5", "[2.2.0] - 2024-02-08", "v0.15.0 (2020-05-05)", "10.6.0 GA".
+const VERSION_HEADING =
+  /^[\s\p{P}]*v?\d+(?:\.\d+)+[a-z0-9.-]*[\s\p{P}]*(?:(?:GA|RC\d*|beta|alpha|release|\d{4}-\d{1,2}-\d{1,2}|\p{L}+ \d{1,2},? \d{4}|\d{4} \p{L}+ \d{1,2})[\s\p{P}]*)*$/iu;
+
+/** The framework, library or product a text names most (at least twice, and more than any other), or null. */
+function mainSoftware(result: ExtractResult, ruleSet: RuleSet): EntityInfo | null {
+  const counts = new Map<string, number>();
+  for (const e of result.entities) {
+    if (e.kind !== 'framework' && e.kind !== 'library' && e.kind !== 'product') continue;
+    const id = e.parent ?? e.id;
+    counts.set(id, (counts.get(id) ?? 0) + e.mentions.length);
+  }
+  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  if (first === undefined || first[1] < 2 || (second !== undefined && second[1] >= first[1])) return null;
+  const listed = ruleSet.tables.entityIndex.get(first[0]);
+  return listed === undefined ? null : (ruleSet.entities[listed] as EntityInfo);
 }
 
 /**
