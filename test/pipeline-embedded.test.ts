@@ -108,7 +108,7 @@ describe('crawl on the embedded default', () => {
       result,
     );
     expect(rows).toContainEqual(
-      expect.objectContaining({ type: 'release', subject: 'pytorch', version: '1.0', stage: 'beta' }),
+      expect.objectContaining({ type: 'release', subject: 'pytorch-1.0', version: '1.0', stage: 'beta' }),
     );
     expect(rows.filter((r) => r.type === 'support').map((r) => r.subject)).toEqual(
       expect.arrayContaining(['aws', 'nvidia']),

@@ -220,9 +220,9 @@ describe('a crawl with teaser feeds, a mirror and a calendar', () => {
     const result = await runCli(['timeline', '--type', 'event', '--entity', 'neurips', '--json'], env);
     const rows = jsonLines<{ type: string; subject: string; version: string; at: string }>(result);
     expect(rows).toContainEqual(
-      expect.objectContaining({ type: 'event', subject: 'neurips', version: '2024' }),
+      expect.objectContaining({ type: 'event', subject: 'neurips-2024', version: '2024' }),
     );
-    expect(rows.find((r) => r.subject === 'neurips')?.at).toMatch(/^2024-12-10/);
+    expect(rows.find((r) => r.subject === 'neurips-2024')?.at).toMatch(/^2024-12-10/);
   });
 
   test('an HTML page with no feed is read with its selectors', async () => {

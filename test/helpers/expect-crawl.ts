@@ -60,7 +60,8 @@ export async function expectStoredFixtures(sql: postgres.Sql): Promise<void> {
     }[]
   >`
     select d.guid, m.field, m.surface, m.start_pos as start, m.end_pos as end, d.text, d.title
-    from mentions m join documents d on d.id = m.document_id where m.entity_id = 'pytorch' order by d.guid, m.field, m.start_pos`;
+    from mentions m join documents d on d.id = m.document_id join entities e on e.id = m.entity_id
+    where m.entity_id = 'pytorch' or e.parent = 'pytorch' order by d.guid, m.field, m.start_pos`;
   expect(new Set(mentions.map((m) => m.guid))).toEqual(new Set(['alpha-1', 'alpha-2', 'alpha-3']));
   for (const m of mentions) {
     // Offsets index the stored field exactly.
@@ -84,7 +85,8 @@ export async function expectStoredFixtures(sql: postgres.Sql): Promise<void> {
     expect.objectContaining({
       guid: 'alpha-1',
       type: 'release',
-      subject: 'pytorch',
+      // a version is an entity of its own, with its family as parent
+      subject: 'pytorch-1.0',
       version: '1.0',
       stage: 'beta',
     }),

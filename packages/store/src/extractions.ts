@@ -84,12 +84,14 @@ export async function replaceExtraction(
         });
       }
     }
-    // Names a release introduced ("Introducing Model Vault") are recorded on first sight; entities the rule set
-    // lists were registered with it and are not touched here.
-    const named = new Map<string, { id: string; name: string; kind: string; parent: null }>();
+    // Names a release introduced ("Introducing Model Vault") and versions of known families ("PyTorch 1.0") are
+    // recorded on first sight; entities the rule set lists were registered with it and are not touched here.
+    // (A variant, "PyTorch 1.0", keeps its family as parent so that queries for the family find it.)
+    const named = new Map<string, { id: string; name: string; kind: string; parent: string | null }>();
     for (const { result } of fields) {
       for (const e of result.entities) {
-        if (doc.newNames.has(e.id)) named.set(e.id, { id: e.id, name: e.name, kind: e.kind, parent: null });
+        if (doc.newNames.has(e.id))
+          named.set(e.id, { id: e.id, name: e.name, kind: e.kind, parent: e.parent ?? null });
       }
     }
     if (named.size > 0) {

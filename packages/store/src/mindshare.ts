@@ -24,7 +24,7 @@ export interface MindshareRow {
 
 /**
  * Mentions over time: per period, how many documents name each entity, and its share of the documents naming
- * any entity of the kind. Duplicates of another source's document are not counted; a document is dated by its
+ * any entity of the kind. Versions and variants found by the tagger count for their family. Duplicates of another source's document are not counted; a document is dated by its
  * published date, else by when it was first seen.
  */
 export async function queryMindshare(sql: Sql, q: MindshareQuery): Promise<MindshareRow[]> {
@@ -32,14 +32,17 @@ export async function queryMindshare(sql: Sql, q: MindshareQuery): Promise<Minds
   const ids = q.entities ?? null;
   return sql<MindshareRow[]>`
     with hits as (
+      -- A version or variant the tagger found ("PyTorch 1.0", rule new-name, with its family as parent) counts
+      -- for its family: a post about PyTorch 1.0 names PyTorch.
       select distinct date_trunc(${q.bucket}, coalesce(d.published_at, d.first_seen_at)) as period,
-             m.entity_id as entity, d.id as document_id
+             case when m.rule = 'new-name' and e.parent is not null then e.parent else m.entity_id end as entity,
+             d.id as document_id
       from mentions m
       join documents d on d.id = m.document_id and d.duplicate_of is null
       join entities e on e.id = m.entity_id
       where true
         ${kind ? sql`and e.kind = ${kind}` : sql``}
-        ${ids ? sql`and e.id = any(${sql.array(ids)}::text[])` : sql``}
+        ${ids ? sql`and (e.id = any(${sql.array(ids)}::text[]) or (m.rule = 'new-name' and e.parent = any(${sql.array(ids)}::text[])))` : sql``}
         ${q.since ? sql`and coalesce(d.published_at, d.first_seen_at) >= ${q.since}` : sql``}
         ${q.until ? sql`and coalesce(d.published_at, d.first_seen_at) < ${q.until}` : sql``}
     ), top as (

@@ -52,12 +52,20 @@ const OBJECT_KEYED_TYPES = ['support', 'partnership', 'acquisition', 'roadmap'];
 export async function queryTimeline(sql: Sql, q: TimelineQuery): Promise<TimelineEntry[]> {
   const entity = q.entity ?? null;
   return sql<TimelineEntry[]>`
-    with matching as (
+    with family as (
+      select id from entities where id = ${entity} or parent = ${entity}
+      union select ${entity}::text
+    ), matching as (
       select t.*,
              case when t.type = any(${sql.array(OBJECT_KEYED_TYPES)}) then t.objects else '{}'::text[] end as key_objects
       from timeline t
       where true
-        ${entity ? sql`and (t.subject = ${entity} or ${entity} = any(t.objects))` : sql``}
+        ${
+          entity
+            ? // The entity and its versions and variants ("pytorch" also means "pytorch-1.0").
+              sql`and (t.subject in (select id from family) or t.objects && array(select id from family))`
+            : sql``
+        }
         ${q.type ? sql`and t.type = ${q.type}` : sql``}
         ${q.since ? sql`and t.at >= ${q.since}` : sql``}
         ${q.until ? sql`and t.at < ${q.until}` : sql``}

@@ -72,7 +72,9 @@ export function timelineCommand(program: Command): void {
           return out('no announcements yet: run `frameline crawl` (or `frameline crawl --demo`)');
         for (const r of rows) {
           const day = r.at.toISOString().slice(0, 10) + (r.dateIsFirstSeen ? '*' : ' ');
-          const version = [r.version, r.stage].filter(Boolean).join(' ');
+          // A variant's name already carries its version ("PyTorch 1.0"): only the stage is added then.
+          const named = r.version !== null && r.subjectName.endsWith(r.version);
+          const version = [named ? null : r.version, r.stage].filter(Boolean).join(' ');
           const docs = r.documents > 1 ? `  [${r.documents} documents]` : '';
           out(
             `${day} ${r.type.padEnd(11)} ${describe(r.type, r.subjectName, version, r.objectNames)}${docs}`,
