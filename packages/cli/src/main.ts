@@ -21,6 +21,12 @@ const program = new Command('frameline')
   .showHelpAfterError()
   .exitOverride();
 
+// Output piped into a reader that stops early (`frameline timeline | head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 sourcesCommand(program);
 crawlCommand(program);
 workerCommand(program);

@@ -56,10 +56,10 @@ export function announceSentence(
   entities: readonly EntityInfo[],
 ) {
   const out: ExtractedAnnouncement[] = [];
-  if (citation(view)) return out;
   // Without a cue phrase only a bare rule ("GPT-4" as a whole title) can apply.
   if (view.mentions.length === 0 && view.implicit < 0) return out;
   if (view.cues.length === 0 && (view.mentions.length !== 1 || !tables.rules.some((r) => r.bare))) return out;
+  if (citation(view)) return out;
   const seen = new Set<string>();
   // A trigger span that made announcements is not reused by a later rule ("now available in Windsurf" is
   // support, so its "now available" is not also a release).
@@ -126,8 +126,10 @@ export function announceSentence(
         const objects = slot.objectIds
           .filter(
             (o) =>
-              tables.ancestors[o]?.includes(subject.entity) === true ||
-              !slot.subjects.some((s) => s !== subject && tables.ancestors[o]?.includes(s.entity) === true),
+              ancestorsOf(tables, o)?.includes(subject.entity) === true ||
+              !slot.subjects.some(
+                (s) => s !== subject && ancestorsOf(tables, o)?.includes(s.entity) === true,
+              ),
           )
           .map((o) => (entities[o] as EntityInfo).id);
         made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
@@ -297,7 +299,7 @@ function fill(
     const only = subjects[0] as SentenceMention;
     const owner = view.mentions.find(
       (m) =>
-        tables.ancestors[only.entity]?.includes(m.entity) &&
+        ancestorsOf(tables, only.entity)?.includes(m.entity) &&
         rule.subject.has(kindOf(entities, m)) &&
         !taken.includes(m.entity) &&
         // in the trigger's clause ("Google Cloud announced ..., and said it is working on ... Cloud TPUs")
@@ -333,7 +335,7 @@ function fill(
   if (rule.type === 'support') {
     for (const m of view.mentions) {
       if (!rule.objects.has(kindOf(entities, m))) continue;
-      if (subjects.some((s) => tables.ancestors[m.entity]?.includes(s.entity))) {
+      if (subjects.some((s) => ancestorsOf(tables, m.entity)?.includes(s.entity))) {
         addObject(objects, subjectIds, m.entity);
       }
     }
@@ -542,16 +544,23 @@ function implicitSubject(
   return true;
 }
 
+/** The ancestors of an entity, listed or found in this text ("Llama 3.3 70B" → llama, meta). */
+function ancestorsOf(tables: CompiledTables, e: number): readonly number[] | undefined {
+  return tables.ancestors[e] ?? tables.extraAncestors?.get(e);
+}
+
 /** Related, or both made by the same vendor (GPT and ChatGPT, both OpenAI's). */
 function sameMaker(tables: CompiledTables, a: number, b: number): boolean {
   if (related(tables, a, b)) return true;
-  const up = tables.ancestors[a] ?? [];
-  return (tables.ancestors[b] ?? []).some((x) => up.includes(x));
+  const up = ancestorsOf(tables, a) ?? [];
+  return (ancestorsOf(tables, b) ?? []).some((x) => up.includes(x));
 }
 
 /** The same entity, or one the other's ancestor. */
 function related(tables: CompiledTables, a: number, b: number): boolean {
-  return a === b || tables.ancestors[a]?.includes(b) === true || tables.ancestors[b]?.includes(a) === true;
+  return (
+    a === b || ancestorsOf(tables, a)?.includes(b) === true || ancestorsOf(tables, b)?.includes(a) === true
+  );
 }
 
 function versionFor(

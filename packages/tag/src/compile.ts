@@ -88,7 +88,7 @@ function build(spec: RulesSpec): Built {
     exact: string | null,
     ambiguous = false,
     block = false,
-    newName: 0 | 1 | 2 = 0,
+    newName: 0 | 1 | 2 | 3 = 0,
   ) => ({ entity, exact, ambiguous, block, newName }) satisfies SurfaceUse;
   spec.entities.forEach((e, entity) => {
     const cased = new Set([...e.exact, ...e.ambiguous].map((l) => l.value));
@@ -102,6 +102,8 @@ function build(spec: RulesSpec): Built {
   // same scan as the names.
   for (const a of spec.newNames.openers) addSurface(a, use(-1, null, false, false, 1));
   for (const a of spec.newNames.followers) addSurface(a, use(-1, null, false, false, 2));
+  // Head words of organisations' names ("Institute") are found by the same scan too (see `org-names.ts`).
+  for (const a of spec.newNames.orgShapeWords) addSurface(a, use(-1, null, false, false, 3));
   const words = (list: Located[]) => new Set(list.map((w) => w.value.toLowerCase()));
 
   // Cue phrases: triggers, plan and negation words, and context words.
@@ -194,6 +196,7 @@ function build(spec: RulesSpec): Built {
         contextEntities,
         rules,
         entityIndex: index,
+        squashedIndex: new Map([...index].map(([id, e]) => [id.replace(/[^a-z0-9]/g, ''), e] as const)),
         newNames: {
           notNames: words(spec.newNames.notNames),
           featureWords: words(spec.newNames.featureWords),

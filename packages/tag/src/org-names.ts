@@ -26,23 +26,16 @@ export function orgShape(heads: ReadonlySet<string>): RegExp | null {
 }
 
 /**
- * Matches of the shape, looked for only in windows around the head words (one expression over a whole text
- * is slow: it tries every capitalised word).
+ * Matches of the shape, looked for only in windows around the head words (their offsets, in order, as the
+ * entity pass found them; one expression over a whole text is slow: it tries every capitalised word).
  */
 export function* shapes(
   text: string,
   shape: RegExp,
-  heads: ReadonlySet<string>,
+  heads: readonly number[],
 ): Generator<{ start: number; written: string }> {
-  const at: number[] = [];
-  for (const head of [...heads, 'University']) {
-    for (let i = text.indexOf(head); i >= 0 && at.length < 4 * MAX_NAMES; i = text.indexOf(head, i + 1))
-      at.push(i);
-  }
-  if (at.length === 0) return;
-  at.sort((a, b) => a - b);
   let done = -1;
-  for (const i of at) {
+  for (const i of heads) {
     if (i < done) continue;
     const from = Math.max(done, i - 120, 0);
     const window = text.slice(from, Math.min(text.length, i + 100));
@@ -59,16 +52,17 @@ export function* shapes(
 /** Organisation mentions found by shape (numbered after `entities`), replacing known names inside them. */
 export function addOrgNames(
   text: string,
+  heads: readonly number[],
   mentions: RawMention[],
   entities: readonly EntityInfo[],
   byId: ReadonlyMap<string, number>,
   words: NewNameWords,
 ): { mentions: RawMention[]; added: EntityInfo[] } {
-  if (words.orgShape === null) return { mentions, added: [] };
+  if (words.orgShape === null || heads.length === 0) return { mentions, added: [] };
   const found: RawMention[] = [];
   const added: EntityInfo[] = [];
   const local = new Map<string, number>();
-  for (const m of shapes(text, words.orgShape, words.orgShapeWords)) {
+  for (const m of shapes(text, words.orgShape, heads)) {
     if (found.length >= MAX_NAMES) break;
     let start = m.start;
     let written = m.written;

@@ -11,17 +11,34 @@ import type { EntityInfo } from './rule-set.js';
  * "CohereLabs" for cohere-labs, "Llama" for llama); never inside a URL or path (a slash, dot, colon or @
  * right before it, a slash after it).
  */
-const ID_CHAR = /[A-Za-z0-9_.-]/;
+/** [A-Za-z0-9_.-] by code unit (a regex test per character is slow on texts full of URLs). */
+function idChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x5f ||
+    c === 0x2e ||
+    c === 0x2d
+  );
+}
 const BEFORE_ID = /[\p{L}\p{N}_./:@-]/u;
 const AFTER_ID = /[\p{L}\p{N}_/]/u;
 
 /** `owner/name` candidates around each slash of the text (a hand scan: a regex with look-behind is slow). */
 function* candidates(text: string): Generator<{ start: number; owner: string; name: string }> {
   for (let slash = text.indexOf('/'); slash >= 0; slash = text.indexOf('/', slash + 1)) {
+    // "://" opens a URL: skip to its end in one step.
+    if (text.charCodeAt(slash + 1) === 0x2f) {
+      const end = text.slice(slash).search(/[\s<>"]/);
+      if (end < 0) break;
+      slash += end;
+      continue;
+    }
     let s = slash;
-    while (s > 0 && slash - s < 39 && ID_CHAR.test(text[s - 1] as string)) s--;
+    while (s > 0 && slash - s < 39 && idChar(text.charCodeAt(s - 1))) s--;
     let e = slash + 1;
-    while (e < text.length && e - slash <= 96 && ID_CHAR.test(text[e] as string)) e++;
+    while (e < text.length && e - slash <= 96 && idChar(text.charCodeAt(e))) e++;
     if (s === slash || e === slash + 1) continue;
     if (s > 0 && BEFORE_ID.test(text[s - 1] as string)) continue;
     if (e < text.length && AFTER_ID.test(text[e] as string)) continue;
@@ -43,12 +60,12 @@ export function addRepoIds(
   mentions: RawMention[],
   entities: readonly EntityInfo[],
   byId: ReadonlyMap<string, number>,
+  squashed: ReadonlyMap<string, number>,
 ): { mentions: RawMention[]; added: EntityInfo[] } {
   if (!text.includes('/')) return { mentions, added: [] };
   const found: RawMention[] = [];
   const added: EntityInfo[] = [];
   const local = new Map<string, number>();
-  let squashed: Map<string, number> | null = null;
   for (const m of candidates(text)) {
     if (found.length >= MAX_IDS) break;
     const owner = m.owner;
@@ -56,7 +73,6 @@ export function addRepoIds(
     // A sentence's full stop is not part of the id.
     while (/[.-]$/.test(name)) name = name.slice(0, -1);
     if (!/\d/.test(name) || !/\p{L}/u.test(name)) continue;
-    squashed ??= new Map([...byId].map(([id, e]) => [squash(id), e] as const));
     const family = byId.get(name.split(/[-_.\d]/)[0]?.toLowerCase() ?? '');
     const familyInfo = family === undefined ? undefined : (entities[family] as EntityInfo);
     const ownerKnown = squashed.has(squash(owner));

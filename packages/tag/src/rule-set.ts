@@ -23,8 +23,11 @@ export interface SurfaceUse {
   readonly ambiguous: boolean;
   /** A `not:` phrase: the entity's own names inside it are not mentions. */
   readonly block: boolean;
-  /** 1: a phrase before a new name ("introducing"), 2: one after it ("is now available"); `entity` is -1. */
-  readonly newName: 0 | 1 | 2;
+  /**
+   * 1: a phrase before a new name ("introducing"), 2: one after it ("is now available"), 3: the head word of
+   * an organisation's name ("Institute"); `entity` is -1.
+   */
+  readonly newName: 0 | 1 | 2 | 3;
 }
 
 /** Word lists for names the rules do not know (see `new-names.ts`), lowercased. */
@@ -94,12 +97,19 @@ export interface CompiledTables {
   readonly cues: readonly CueInfo[];
   /** For each entity: indices of its ancestors via `parent`, nearest first. */
   readonly ancestors: readonly (readonly number[])[];
+  /**
+   * Ancestors of the entities a text adds (variants, repository ids, new names; indices past the rule set's),
+   * set per text by `tag()`; read through `ancestorsOf`.
+   */
+  readonly extraAncestors?: ReadonlyMap<number, readonly number[]>;
   /** For each entity: indices of entities whose mention confirms its ambiguous names. */
   readonly contextEntities: readonly (readonly number[])[];
   readonly rules: readonly CompiledRule[];
   readonly newNames: NewNameWords;
   /** Index of each entity id. */
   readonly entityIndex: ReadonlyMap<string, number>;
+  /** Entity index by id with everything but letters and digits dropped ("coherelabs" for cohere-labs). */
+  readonly squashedIndex: ReadonlyMap<string, number>;
 }
 
 /** A compiled, versioned rule set: build once with `loadRuleSet` or `compileRules`, then `tag` many texts. */

@@ -5,7 +5,7 @@ import { htmlToMappedText } from './html.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
 import { addNewNames } from './new-names.js';
-import { addOrgNames, shapes } from './org-names.js';
+import { addOrgNames } from './org-names.js';
 import { addRepoIds } from './repo-ids.js';
 import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
 import { splitSentences } from './sentences.js';
@@ -141,6 +141,8 @@ function placeOfAvailability(text: string, m: RawMention, [from]: [number, numbe
   return PLACE_BEFORE.test(text.slice(Math.max(from, m.start - 40), m.start));
 }
 
+const NONE: readonly number[] = [];
+
 /**
  * Entities found in this text only (variants, repository ids, the document's subject) appended to the rule
  * set's, with their ancestors (a variant's family and the family's own) for the announcement rules.
@@ -151,34 +153,34 @@ function withEntities(
   added: readonly EntityInfo[],
 ): { entities: readonly EntityInfo[]; scope: CompiledTables } {
   if (added.length === 0) return { entities, scope: tables };
-  const all = [...entities, ...added];
-  const ancestors = entities.map((_, e) => tables.ancestors[e] ?? []);
-  for (const a of added) {
+  // (No copy of the rule set's own tables: this runs for most texts, over thousands of listed entities.)
+  const all = entities.concat(added);
+  const extra = new Map(tables.extraAncestors ?? []);
+  added.forEach((a, k) => {
     const family =
       a.parent === null ? -1 : (tables.entityIndex.get(a.parent) ?? all.findIndex((e) => e.id === a.parent));
-    ancestors.push(family < 0 ? [] : [family, ...(ancestors[family] ?? [])]);
-  }
-  return { entities: all, scope: { ...tables, ancestors } };
+    const up = family < 0 ? NONE : (tables.ancestors[family] ?? extra.get(family) ?? NONE);
+    if (family >= 0) extra.set(entities.length + k, [family, ...up]);
+  });
+  return { entities: all, scope: { ...tables, extraAncestors: extra } };
 }
 
-const URL = /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/giu;
+/** Whether the whitespace-delimited token holding `at` is a URL ("https://...", "www...."). */
+function inUrl(text: string, at: number): boolean {
+  let s = at;
+  while (s > 0 && at - s < 300) {
+    const c = text.charCodeAt(s - 1);
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0xa0 || c === 0x3c || c === 0x22 || c === 0x28) break;
+    s--;
+  }
+  const token = text.slice(s, at);
+  return token.includes('://') || token.startsWith('www.');
+}
 
 /** Names inside a URL written in the text ("https://huggingface.co/meta-llama/...") are not mentions. */
 function outsideUrls(text: string, raw: RawMention[]): RawMention[] {
   if (raw.length === 0 || (!text.includes('://') && !text.includes('www.'))) return raw;
-  const spans: number[] = [];
-  for (const m of text.matchAll(URL)) spans.push(m.index as number, (m.index as number) + m[0].length);
-  if (spans.length === 0) return raw;
-  let s = 0;
-  return raw.filter((m) => {
-    while (s < spans.length && (spans[s + 1] as number) <= m.start) s += 2;
-    return !(s < spans.length && (spans[s] as number) < m.end && m.start < (spans[s + 1] as number));
-  });
-}
-
-function hasOrgShape(text: string, tables: CompiledTables): boolean {
-  const { orgShape, orgShapeWords } = tables.newNames;
-  return orgShape !== null && !shapes(text, orgShape, orgShapeWords).next().done;
+  return raw.some((m) => inUrl(text, m.start)) ? raw.filter((m) => !inUrl(text, m.start)) : raw;
 }
 
 /** What a caller knows about the text beyond its words. */
@@ -267,6 +269,11 @@ function readSentence(
 function headingSubject(text: string, ruleSet: RuleSet): EntityInfo | null {
   const newline = text.indexOf('\n');
   if (newline <= 0 || newline > 200) return null;
+  // A release heading carries its version ("JAX 0.4.30"); other first lines are not tagged twice.
+  let digit = false;
+  for (let i = 0; i < newline && !digit; i++)
+    digit = text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39;
+  if (!digit) return null;
   const head = tag(text.slice(0, newline), ruleSet, { subject: null });
   return subjectOf(head, ruleSet);
 }
@@ -332,14 +339,18 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   // first line is a release heading ("JAX 0.4.30 (June 2024)"), that release's subject.
   const subject = context.subject === undefined ? headingSubject(text, ruleSet) : context.subject;
   let raw = findMentions(text, tables);
+  // Head words of organisations' names ("Institute"), found by the same scan.
+  const orgHeads: number[] = [];
+  for (let h = 0; h < newNameHits.length; h += 3)
+    if (newNameHits[h + 2] === 3) orgHeads.push(newNameHits[h] as number);
   // Names the rules do not know, introduced by a release ("Introducing Model Vault").
-  if (newNameHits.length > 0) {
+  if (newNameHits.length > orgHeads.length * 3) {
     const found = addNewNames(text, newNameHits, raw, entities, tables.entityIndex, tables.newNames);
     raw = found.mentions;
     if (found.added.length > 0) entities = [...entities, ...found.added];
   }
   // (Names found by their shape need no known name in the text: a repository id, "Vector Institute".)
-  if (raw.length === 0 && subject === null && !text.includes('/') && !hasOrgShape(text, tables))
+  if (raw.length === 0 && subject === null && !text.includes('/') && orgHeads.length === 0)
     return { ruleSet: ruleSet.version, entities: [], announcements: [] };
   raw = outsideUrls(text, raw);
   const sentences = sentencesWithMentions(text, raw);
@@ -347,22 +358,20 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   let mentions = dropNested(text, confirm(text, raw, sentences, tables), entities);
   // Versions and variants of known families ("Llama 3.3 70B") are entities of their own.
   let scope = tables;
-  const variants = addVariants(text, mentions, entities, tables.entityIndex, tables.newNames);
-  if (variants.mentions !== mentions) {
-    mentions = variants.mentions;
-    ({ entities, scope } = withEntities(entities, scope, variants.added));
-  }
-  const orgs = addOrgNames(text, mentions, entities, tables.entityIndex, tables.newNames);
-  if (orgs.mentions !== mentions) {
-    mentions = orgs.mentions;
-    ({ entities, scope } = withEntities(entities, scope, orgs.added));
-  }
+  // Names of this text only, each pass numbering its entities after the previous ones; the tables learn their
+  // ancestors once, at the end.
+  let found = entities;
+  const variants = addVariants(text, mentions, found, tables.entityIndex, tables.newNames);
+  mentions = variants.mentions;
+  if (variants.added.length > 0) found = found.concat(variants.added);
+  const orgs = addOrgNames(text, orgHeads, mentions, found, tables.entityIndex, tables.newNames);
+  mentions = orgs.mentions;
+  if (orgs.added.length > 0) found = found.concat(orgs.added);
   // (After variants: the ids replace the variant mentions written inside them.)
-  const repoIds = addRepoIds(text, mentions, entities, tables.entityIndex);
-  if (repoIds.mentions !== mentions) {
-    mentions = repoIds.mentions;
-    ({ entities, scope } = withEntities(entities, scope, repoIds.added));
-  }
+  const repoIds = addRepoIds(text, mentions, found, tables.entityIndex, tables.squashedIndex);
+  mentions = repoIds.mentions;
+  if (repoIds.added.length > 0) found = found.concat(repoIds.added);
+  if (found !== entities) ({ entities, scope } = withEntities(entities, scope, found.slice(entities.length)));
   let implicit = -1;
   if (subject !== null) {
     implicit = entities.findIndex((e) => e.id === subject.id);
