@@ -1,14 +1,17 @@
 import type { AnnouncementType, EntityKind, ExtractedAnnouncement, ReleaseStage } from '@frameline/core';
 import type { CueHit } from './entities.js';
-import type { CompiledRule, CompiledTables, EntityInfo } from './rule-set.js';
+import type { CompiledRule, CompiledTables, EntityList } from './rule-set.js';
 import {
   availableElsewhere,
   backgroundTrigger,
+  blankAfter,
+  blankBefore,
   citation,
   dedupe,
   featureHosts,
   insideBrackets,
   joinNotMerger,
+  lineStartFrom,
   listAround,
   partnerAsName,
   partOfLongerName,
@@ -49,17 +52,22 @@ interface Slot {
   promoted: number;
 }
 
+const NO_RULES: readonly number[] = [];
+
+/** Insert a rule index into an ascending list of a few, once. */
+function insertRule(order: number[], r: number): void {
+  let i = order.length;
+  while (i > 0 && (order[i - 1] as number) > r) i--;
+  if (i > 0 && order[i - 1] === r) return;
+  order.splice(i, 0, r);
+}
+
 /** Announcements found in one sentence, by rule order; one per (type, subject). */
-export function announceSentence(
-  view: SentenceView,
-  tables: CompiledTables,
-  entities: readonly EntityInfo[],
-) {
+export function announceSentence(view: SentenceView, tables: CompiledTables, entities: EntityList) {
   const out: ExtractedAnnouncement[] = [];
   // Without a cue phrase only a bare rule ("GPT-4" as a whole title) can apply.
   if (view.mentions.length === 0 && view.implicit < 0) return out;
-  if (view.cues.length === 0 && (view.mentions.length !== 1 || !tables.rules.some((r) => r.bare))) return out;
-  if (citation(view)) return out;
+  if (view.cues.length === 0 && (view.mentions.length !== 1 || tables.bareRules.length === 0)) return out;
   const seen = new Set<string>();
   // A trigger span that made announcements is not reused by a later rule ("now available in Windsurf" is
   // support, so its "now available" is not also a release).
@@ -69,16 +77,25 @@ export function announceSentence(
   // support" is still Genkit's release.
   const involved: number[] = [];
   const evidence = { start: view.start, end: view.end, text: view.text.slice(view.start, view.end) };
-  tables.rules.forEach((rule, r) => {
+  // The rules to try, in the rule set's order: those a cue of the sentence triggers (a sentence has a handful
+  // of hits, the rule set dozens of rules), and the bare rules for a sentence naming one thing.
+  const order: number[] = [];
+  for (const hit of view.cues) for (const r of tables.cues[hit.cue]?.rules ?? NO_RULES) insertRule(order, r);
+  if (view.mentions.length === 1) for (const r of tables.bareRules) insertRule(order, r);
+  for (const r of order) {
+    const rule = tables.rules[r] as CompiledRule;
     if (rule.bare) {
       const a = bareAnnouncement(view, entities, rule);
       if (a && !seen.has(`${a.type}\u0000${a.subject}`)) {
         seen.add(`${a.type}\u0000${a.subject}`);
+        // (A citation is read only where an announcement would be made: the rare case.)
+        if (out.length === 0 && citation(view)) return out;
         out.push({ ...a, evidence: { ...evidence } });
       }
-      return;
+      continue;
     }
-    for (const hit of view.cues) {
+    for (let h = 0; h < view.cues.length; h++) {
+      const hit = view.cues[h] as CueHit;
       if (!tables.cues[hit.cue]?.rules.includes(r)) continue;
       if (negated(view, tables, hit)) continue;
       if (!rule.overlaps && consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;
@@ -117,7 +134,7 @@ export function announceSentence(
       for (const subject of slot.subjects) {
         const { version, stage } = versionFor(view, entities, rule, subject, slot.subjects.length);
         if (rule.needsVersion && version === null) continue;
-        const id = (entities[subject.entity] as EntityInfo).id;
+        const id = entities.at(subject.entity).id;
         const key = `${type}\u0000${id}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -126,17 +143,17 @@ export function announceSentence(
         const objects = slot.objectIds
           .filter(
             (o) =>
-              ancestorsOf(tables, o)?.includes(subject.entity) === true ||
+              ancestorsOf(tables, entities, o)?.includes(subject.entity) === true ||
               !slot.subjects.some(
-                (s) => s !== subject && ancestorsOf(tables, o)?.includes(s.entity) === true,
+                (s) => s !== subject && ancestorsOf(tables, entities, o)?.includes(s.entity) === true,
               ),
           )
-          .map((o) => (entities[o] as EntityInfo).id);
+          .map((o) => entities.at(o).id);
         made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
       }
       if (type === 'release' && made.length > 0 && !rule.needsVersion) {
         for (const m of featureHosts(view, hit)) {
-          const info = entities[m.entity] as EntityInfo;
+          const info = entities.at(m.entity);
           if (info.kind !== 'product' || seen.has(`release\u0000${info.id}`)) continue;
           seen.add(`release\u0000${info.id}`);
           made.push({
@@ -162,6 +179,7 @@ export function announceSentence(
         }
       }
       if (made.length > 0) {
+        if (out.length === 0 && citation(view)) return out;
         out.push(...made);
         consumed.push(hit);
         // Being announced about (an object) is what fresh_subject guards; announcing is not.
@@ -170,7 +188,7 @@ export function announceSentence(
         // PyTorch 1.0; fastai 1.0 shipped there"); one announcement per type and subject all the same.
       }
     }
-  });
+  }
   return out;
 }
 
@@ -184,17 +202,15 @@ const BARE_TAGLINE = /^[ \u00a0]*(?::|[ \u00a0][\u2013\u2014-])[ \u00a0]+\p{L}/u
 /** A sentence that is only a name and its version ("GPT-4", "Weaviate 1.38 Release"), as a rule's type. */
 function bareAnnouncement(
   view: SentenceView,
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   rule: CompiledRule,
 ): Omit<ExtractedAnnouncement, 'evidence'> | null {
   if (view.mentions.length !== 1) return null;
   // Only a whole text (a title such as "Windsurf 1.9544.35") or its first line when that is a heading of
   // its own ("JAX 0.4.30 (June 18, 2024)" above the notes), not a line inside a longer text.
-  if (view.text.slice(0, view.start).trim() !== '') return null;
-  if (view.text.slice(view.end).trim() !== '' && !/^[ \t\u00a0]*\n/.test(view.text.slice(view.end)))
-    return null;
+  if (!blankBefore(view.text, view.start) || !blankAfter(view.text, view.end, true)) return null;
   const m = view.mentions[0] as SentenceMention;
-  const info = entities[m.entity] as EntityInfo;
+  const info = entities.at(m.entity);
   if (!rule.subject.has(info.kind)) return null;
   if (!/^[\s\p{P}]*$/u.test(view.text.slice(view.start, m.start))) return null;
   const { version, stage } = versionFor(view, entities, rule, m, 1);
@@ -246,7 +262,7 @@ function planned(view: SentenceView, tables: CompiledTables, hit: CueHit): boole
 function fill(
   view: SentenceView,
   tables: CompiledTables,
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   rule: CompiledRule,
   hit: CueHit,
   used: readonly number[] | null,
@@ -299,7 +315,7 @@ function fill(
     const only = subjects[0] as SentenceMention;
     const owner = view.mentions.find(
       (m) =>
-        ancestorsOf(tables, only.entity)?.includes(m.entity) &&
+        ancestorsOf(tables, entities, only.entity)?.includes(m.entity) &&
         rule.subject.has(kindOf(entities, m)) &&
         !taken.includes(m.entity) &&
         // in the trigger's clause ("Google Cloud announced ..., and said it is working on ... Cloud TPUs")
@@ -335,7 +351,7 @@ function fill(
   if (rule.type === 'support') {
     for (const m of view.mentions) {
       if (!rule.objects.has(kindOf(entities, m))) continue;
-      if (subjects.some((s) => ancestorsOf(tables, m.entity)?.includes(s.entity))) {
+      if (subjects.some((s) => ancestorsOf(tables, entities, m.entity)?.includes(s.entity))) {
         addObject(objects, subjectIds, m.entity);
       }
     }
@@ -343,7 +359,7 @@ function fill(
   // A vendor and its own product are not partners, nor does one acquire the other.
   // Nor is a family an object of its own version ("Since the release of PyTorch 1.0, PyTorch ...").
   const familyOf = (e: number) => {
-    const info = entities[e] as EntityInfo;
+    const info = entities.at(e);
     return info.variant === true && info.parent !== null ? info.parent : info.id;
   };
   const kept = objects.filter(
@@ -351,7 +367,8 @@ function fill(
       !subjects.some(
         (s) =>
           familyOf(s.entity) === familyOf(o) ||
-          ((rule.type === 'partnership' || rule.type === 'acquisition') && related(tables, s.entity, o)),
+          ((rule.type === 'partnership' || rule.type === 'acquisition') &&
+            related(tables, entities, s.entity, o)),
       ),
   );
   // A vendor announcing its own model in its own product ("OpenAI launches GPT-5 in ChatGPT") supports
@@ -365,7 +382,7 @@ function fill(
     supported.length > 0 &&
     supported.every(
       (o) =>
-        (entities[o] as EntityInfo).kind === 'model' && subjects.some((s) => sameMaker(tables, s.entity, o)),
+        entities.at(o).kind === 'model' && subjects.some((s) => sameMaker(tables, entities, s.entity, o)),
     )
   )
     return null;
@@ -380,7 +397,7 @@ function fill(
     const owner = view.mentions[view.mentions.indexOf(s) - 1];
     if (
       owner !== undefined &&
-      !related(tables, owner.entity, s.entity) &&
+      !related(tables, entities, owner.entity, s.entity) &&
       rule.objects.has(kindOf(entities, owner)) &&
       /^['’]s[ \u00a0]+$/u.test(view.text.slice(owner.end, s.start))
     ) {
@@ -467,8 +484,8 @@ function pick(
   return dedupe(listAround(view, seed, ok));
 }
 
-function kindOf(entities: readonly EntityInfo[], m: SentenceMention): EntityKind {
-  return (entities[m.entity] as EntityInfo).kind;
+function kindOf(entities: EntityList, m: SentenceMention): EntityKind {
+  return entities.at(m.entity).kind;
 }
 
 function addObject(objects: number[], subjectIds: readonly number[], e: number): void {
@@ -479,12 +496,7 @@ function addObject(objects: number[], subjectIds: readonly number[], e: number):
  * "PyTorch support for Cloud TPUs": a framework, library or model written right before "support" is what is
  * supported, not the one supporting ("NVIDIA support for PyTorch" is NVIDIA's). The noun rule reads it.
  */
-function supportedNotSupporter(
-  view: SentenceView,
-  entities: readonly EntityInfo[],
-  slot: Slot,
-  hit: CueHit,
-): boolean {
+function supportedNotSupporter(view: SentenceView, entities: EntityList, slot: Slot, hit: CueHit): boolean {
   if (!/^support/i.test(view.text.slice(hit.start, hit.end))) return false;
   const s = slot.subjects[slot.subjects.length - 1] as SentenceMention;
   const kind = kindOf(entities, s);
@@ -521,11 +533,11 @@ function implicitSubject(
   if (view.implicit < 0) return false;
   // (A release of the document's subject is its heading's; lines do not restate it.)
   if (rule.type !== 'support' && rule.type !== 'deprecation') return false;
-  const lineStart = Math.max(view.start, view.text.lastIndexOf('\n', hit.start - 1) + 1);
+  const lineStart = lineStartFrom(view.text, hit.start, view.start);
   const before = view.text.slice(lineStart, hit.start);
   // ... or a short line with a word or two before it ("Frontend support: Caffe2, Keras", "Initial release").
-  const nl = view.text.indexOf('\n', hit.end);
-  const shortLine = (nl < 0 ? view.text.length : nl) - lineStart <= 160;
+  const nl = view.text.slice(hit.end, lineStart + 161).indexOf('\n');
+  const shortLine = nl >= 0 || view.text.length - lineStart <= 160;
   const opening =
     LINE_OPENING.test(before) ||
     (shortLine &&
@@ -545,27 +557,35 @@ function implicitSubject(
 }
 
 /** The ancestors of an entity, listed or found in this text ("Llama 3.3 70B" → llama, meta). */
-function ancestorsOf(tables: CompiledTables, e: number): readonly number[] | undefined {
-  return tables.ancestors[e] ?? tables.extraAncestors?.get(e);
+function ancestorsOf(tables: CompiledTables, entities: EntityList, e: number): readonly number[] | undefined {
+  return tables.ancestors[e] ?? (e < entities.length ? entities.at(e).ancestors : undefined);
 }
 
 /** Related, or both made by the same vendor (GPT and ChatGPT, both OpenAI's). */
-function sameMaker(tables: CompiledTables, a: number, b: number): boolean {
-  if (related(tables, a, b)) return true;
-  const up = ancestorsOf(tables, a) ?? [];
-  return (ancestorsOf(tables, b) ?? []).some((x) => up.includes(x));
+function sameMaker(tables: CompiledTables, entities: EntityList, a: number, b: number): boolean {
+  if (related(tables, entities, a, b)) return true;
+  const up = ancestorsOf(tables, entities, a) ?? [];
+  return (ancestorsOf(tables, entities, b) ?? []).some((x) => up.includes(x));
 }
 
 /** The same entity, or one the other's ancestor. */
-function related(tables: CompiledTables, a: number, b: number): boolean {
+function related(tables: CompiledTables, entities: EntityList, a: number, b: number): boolean {
   return (
-    a === b || ancestorsOf(tables, a)?.includes(b) === true || ancestorsOf(tables, b)?.includes(a) === true
+    a === b ||
+    ancestorsOf(tables, entities, a)?.includes(b) === true ||
+    ancestorsOf(tables, entities, b)?.includes(a) === true
   );
+}
+
+/** The release stage a sentence names, read once per sentence (several rules and subjects ask). */
+function sentenceStage(view: SentenceView): ReleaseStage | null {
+  if (view.stage === undefined) view.stage = stageInSentence(view.text.slice(view.start, view.end));
+  return view.stage;
 }
 
 function versionFor(
   view: SentenceView,
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   rule: CompiledRule,
   subject: SentenceMention,
   listSize: number,
@@ -575,8 +595,8 @@ function versionFor(
   if (!versioned && !rule.needsVersion) return { version: null, stage: null };
   const after = versionAfter(view.text, subject.end, view.end);
   const sentence = view.text.slice(view.start, view.end);
-  if (after) return { version: after.version, stage: after.stage ?? stageInSentence(sentence) };
-  const info = entities[subject.entity] as EntityInfo;
+  if (after) return { version: after.version, stage: after.stage ?? sentenceStage(view) };
+  const info = entities.at(subject.entity);
   // A number in the entity's own name is not a version ("Caffe2"), one in an alias or a variant is
   // ("Llama 3.1", "Llama 3.3 70B").
   const written = view.text.slice(subject.start, subject.end);
@@ -593,5 +613,5 @@ function versionFor(
       ? (/^(?:\.\d+)+(?![\p{L}\p{N}])/u.exec(view.text.slice(subject.end, view.end))?.[0] ?? '')
       : '';
   const version = inName ? (inName[1] as string) + more : listSize === 1 ? versionInSentence(sentence) : null;
-  return { version, stage: stageInSentence(sentence) };
+  return { version, stage: sentenceStage(view) };
 }

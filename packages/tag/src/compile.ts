@@ -195,6 +195,7 @@ function build(spec: RulesSpec): Built {
         ancestors,
         contextEntities,
         rules,
+        bareRules: rules.flatMap((r, i) => (r.bare ? [i] : [])),
         entityIndex: index,
         squashedIndex: new Map([...index].map(([id, e]) => [id.replace(/[^a-z0-9]/g, ''), e] as const)),
         newNames: {

@@ -225,5 +225,5 @@ export function findCues(
     if (!context && properNameAt(text, start, matcher.patterns[pattern] as string)) continue;
     out.push({ start, end, cue });
   }
-  return out.sort((a, b) => a.start - b.start || b.end - a.end);
+  return out.length < 2 ? out : out.sort((a, b) => a.start - b.start || b.end - a.end);
 }

@@ -1,5 +1,5 @@
 import type { RawMention } from './entities.js';
-import type { EntityInfo } from './rule-set.js';
+import type { EntityList } from './rule-set.js';
 
 // A capitalised head noun right after a name makes a longer name of an event or programme that the rules do
 // not know ("AdWords API Workshops", "Acme Scholarship"): the shorter name nested in it is not a mention.
@@ -13,15 +13,11 @@ const VERSION_JOIN = /^(?:\.\d+)*[a-z]?-$/;
  * programme head noun ("AdWords API Workshops"), and a word hyphenated onto a model's version
  * ("GPT-5.3-Codex" is the GPT model, not the Codex product).
  */
-export function dropNested(
-  text: string,
-  mentions: RawMention[],
-  entities: readonly EntityInfo[],
-): RawMention[] {
+export function dropNested(text: string, mentions: RawMention[], entities: EntityList): RawMention[] {
   let out: RawMention[] | null = null;
   for (let i = 0; i < mentions.length; i++) {
     const m = mentions[i] as RawMention;
-    const kind = (entities[m.entity] as EntityInfo).kind;
+    const kind = entities.at(m.entity).kind;
     let drop = false;
     const next = text.charCodeAt(m.end);
     if ((next === 0x20 || next === 0xa0) && kind !== 'event' && kind !== 'program') {
@@ -31,7 +27,7 @@ export function dropNested(
     if (!drop && prev !== null && text.charCodeAt(m.start - 1) === 0x2d && m.start - prev.end <= 8) {
       const gap = text.slice(prev.end, m.start);
       drop =
-        (entities[prev.entity] as EntityInfo).kind === 'model' &&
+        entities.at(prev.entity).kind === 'model' &&
         VERSION_JOIN.test(gap) &&
         (gap.length > 1 || /\d$/.test(text.slice(prev.start, prev.end)));
     }

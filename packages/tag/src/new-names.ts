@@ -1,6 +1,6 @@
 import type { EntityKind } from '@frameline/core';
 import { firstMentionFrom, type RawMention } from './entities.js';
-import type { EntityInfo, NewNameWords } from './rule-set.js';
+import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
 /**
@@ -108,7 +108,7 @@ function nameAt(
   at: number,
   limit: number,
   mentions: readonly RawMention[],
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   words: NewNameWords,
 ): Found | null {
   LEADING.lastIndex = at;
@@ -163,7 +163,7 @@ function nameAt(
     return { start, end, kind, known: first.entity };
   }
   if (inside.length > 1 || first.start !== start || first.end >= end) return null;
-  const knownKind = (entities[first.entity] as EntityInfo).kind;
+  const knownKind = entities.at(first.entity).kind;
   // The rest must start right after the known name, a space apart.
   const restStart = spans.findIndex(([s]) => s > first.end);
   if (restStart < 0 || (spans[restStart] as [number, number])[0] !== first.end + 1) return null;
@@ -193,7 +193,7 @@ export function addNewNames(
   text: string,
   hits: readonly number[],
   mentions: RawMention[],
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   byId: ReadonlyMap<string, number>,
   words: NewNameWords,
 ): { mentions: RawMention[]; added: EntityInfo[] } {

@@ -1,5 +1,5 @@
 import type { RawMention } from './entities.js';
-import type { EntityInfo, NewNameWords } from './rule-set.js';
+import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
 
 /**
  * Organisations named by their shape wherever they are written: one to four capitalised words and a head
@@ -14,20 +14,53 @@ const SEP = '[ \\u00a0]+';
 /** A real text names a few; a hostile one is not scanned past this many. */
 const MAX_NAMES = 256;
 
-/** The shape as one expression, built once per rule set from its head words (null without any). */
+/** The shape as one sticky expression, built once per rule set from its head words (null without any). */
 export function orgShape(heads: ReadonlySet<string>): RegExp | null {
   if (heads.size === 0) return null;
   const alternatives = [...heads].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const tail = `(?:${SEP}(?:of|for)${SEP}(?:the${SEP})?${CAP}(?:${SEP}${CAP}){0,2})?`;
   return new RegExp(
     `(?<![\\p{L}\\p{N}_])(?:((?:${CAP}${SEP}){1,4})(?:${alternatives})${tail}|University${SEP}of${SEP}${CAP}(?:${SEP}${CAP})?)(?![\\p{L}\\p{N}_])`,
-    'gu',
+    'uy',
   );
 }
 
+/** A character a capitalised word of a name may hold (`CAP` above). */
+function nameChar(c: number): boolean {
+  if (c < 0x80)
+    return (
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x26 ||
+      c === 0x27 ||
+      c === 0x2e ||
+      c === 0x2d
+    );
+  return c === 0x2019 || /[\p{L}\p{N}]/u.test(String.fromCharCode(c));
+}
+
+/** Starts of up to `n` words written right before `at` (single spaces or no-break spaces between), farthest first. */
+function wordStartsBefore(text: string, at: number, n: number): number[] {
+  const starts: number[] = [];
+  let i = at;
+  while (starts.length < n) {
+    let gap = i;
+    while (gap > 0 && (text.charCodeAt(gap - 1) === 0x20 || text.charCodeAt(gap - 1) === 0xa0)) gap--;
+    if (gap === i || gap === 0) break;
+    let start = gap;
+    while (start > 0 && nameChar(text.charCodeAt(start - 1))) start--;
+    if (start === gap) break;
+    starts.push(start);
+    i = start;
+  }
+  return starts.reverse();
+}
+
 /**
- * Matches of the shape, looked for only in windows around the head words (their offsets, in order, as the
- * entity pass found them; one expression over a whole text is slow: it tries every capitalised word).
+ * Matches of the shape (a sticky expression) covering the head words (their offsets, in order, as the entity
+ * pass found them), tried only from the few words before each head, farthest first: one expression over a
+ * whole text is slow, it tries every capitalised word.
  */
 export function* shapes(
   text: string,
@@ -37,11 +70,12 @@ export function* shapes(
   let done = -1;
   for (const i of heads) {
     if (i < done) continue;
-    const from = Math.max(done, i - 120, 0);
-    const window = text.slice(from, Math.min(text.length, i + 100));
-    for (const m of window.matchAll(shape)) {
-      const start = from + (m.index as number);
-      if (start > i || start + m[0].length <= i) continue;
+    // "University of X" starts at its head.
+    for (const start of [...wordStartsBefore(text, i, 4), i]) {
+      if (start < done) continue;
+      shape.lastIndex = start;
+      const m = shape.exec(text);
+      if (m === null || start + m[0].length <= i) continue;
       done = start + m[0].length;
       yield { start, written: m[0] };
       break;
@@ -54,7 +88,7 @@ export function addOrgNames(
   text: string,
   heads: readonly number[],
   mentions: RawMention[],
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   byId: ReadonlyMap<string, number>,
   words: NewNameWords,
 ): { mentions: RawMention[]; added: EntityInfo[] } {
@@ -92,7 +126,7 @@ export function addOrgNames(
       mentions.some(
         (k) =>
           (k.start <= start && k.end >= end) ||
-          (k.start < end && start < k.end && (entities[k.entity] as EntityInfo).kind === 'vendor'),
+          (k.start < end && start < k.end && entities.at(k.entity).kind === 'vendor'),
       )
     )
       continue;

@@ -1,5 +1,5 @@
 import type { RawMention } from './entities.js';
-import type { EntityInfo } from './rule-set.js';
+import type { EntityInfo, EntityList } from './rule-set.js';
 
 /**
  * Hugging Face repository ids written out: `google/gemma-3n-E4B-it`, `Qwen/Qwen3-1.7B`,
@@ -58,7 +58,7 @@ const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 export function addRepoIds(
   text: string,
   mentions: RawMention[],
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   byId: ReadonlyMap<string, number>,
   squashed: ReadonlyMap<string, number>,
 ): { mentions: RawMention[]; added: EntityInfo[] } {
@@ -74,7 +74,7 @@ export function addRepoIds(
     while (/[.-]$/.test(name)) name = name.slice(0, -1);
     if (!/\d/.test(name) || !/\p{L}/u.test(name)) continue;
     const family = byId.get(name.split(/[-_.\d]/)[0]?.toLowerCase() ?? '');
-    const familyInfo = family === undefined ? undefined : (entities[family] as EntityInfo);
+    const familyInfo = family === undefined ? undefined : entities.at(family);
     const ownerKnown = squashed.has(squash(owner));
     if (!ownerKnown && familyInfo?.kind !== 'model') continue;
     const written = `${owner}/${name}`;

@@ -11,6 +11,60 @@ export interface EntityInfo {
   readonly parent: string | null;
   /** A version or variant of its parent found in the text ("Llama 3.3 70B"; see `variants.ts`). */
   readonly variant?: boolean;
+  /**
+   * For an entity a text adds (a variant, a repository id, a new name; indices past the rule set's): the
+   * indices of its ancestors, nearest first (listed entities' are in `CompiledTables.ancestors`).
+   */
+  readonly ancestors?: readonly number[];
+}
+
+/** Entities by index, as the passes of `tag()` read them. */
+export interface EntityList {
+  readonly length: number;
+  at(index: number): EntityInfo;
+}
+
+/**
+ * The entities one text may mention: the rule set's, then those found in this text only (variants,
+ * repository ids, new names), numbered after them. (Not a copy of the rule set's thousands per text.)
+ */
+export class TextEntities implements EntityList {
+  private readonly found: EntityInfo[] = [];
+
+  constructor(private readonly listed: readonly EntityInfo[]) {}
+
+  get length(): number {
+    return this.listed.length + this.found.length;
+  }
+
+  at(index: number): EntityInfo {
+    return (
+      index < this.listed.length ? this.listed[index] : this.found[index - this.listed.length]
+    ) as EntityInfo;
+  }
+
+  /** Whether any entity of this text only is held. */
+  get grown(): boolean {
+    return this.found.length > 0;
+  }
+
+  /** Append entities found in the text; each takes the next index. */
+  add(added: readonly EntityInfo[]): void {
+    for (const e of added) this.found.push(e);
+  }
+
+  /** Replace an entity found in the text (to give it its ancestors). */
+  set(index: number, info: EntityInfo): void {
+    this.found[index - this.listed.length] = info;
+  }
+
+  /** Index of the entity with this id, or -1. */
+  indexOf(id: string, listed: ReadonlyMap<string, number>): number {
+    const i = listed.get(id);
+    if (i !== undefined) return i;
+    const k = this.found.findIndex((e) => e.id === id);
+    return k < 0 ? -1 : this.listed.length + k;
+  }
 }
 
 /** How one surface form (after case folding) is used by an entity. */
@@ -97,14 +151,11 @@ export interface CompiledTables {
   readonly cues: readonly CueInfo[];
   /** For each entity: indices of its ancestors via `parent`, nearest first. */
   readonly ancestors: readonly (readonly number[])[];
-  /**
-   * Ancestors of the entities a text adds (variants, repository ids, new names; indices past the rule set's),
-   * set per text by `tag()`; read through `ancestorsOf`.
-   */
-  readonly extraAncestors?: ReadonlyMap<number, readonly number[]>;
   /** For each entity: indices of entities whose mention confirms its ambiguous names. */
   readonly contextEntities: readonly (readonly number[])[];
   readonly rules: readonly CompiledRule[];
+  /** Indices of the rules without cue phrases (`bare`: a name and its version standing alone). */
+  readonly bareRules: readonly number[];
   readonly newNames: NewNameWords;
   /** Index of each entity id. */
   readonly entityIndex: ReadonlyMap<string, number>;

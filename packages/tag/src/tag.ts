@@ -7,7 +7,13 @@ import { dropNested } from './names.js';
 import { addNewNames } from './new-names.js';
 import { addOrgNames } from './org-names.js';
 import { addRepoIds } from './repo-ids.js';
-import type { CompiledTables, EntityInfo, RuleSet } from './rule-set.js';
+import {
+  type CompiledTables,
+  type EntityInfo,
+  type EntityList,
+  type RuleSet,
+  TextEntities,
+} from './rule-set.js';
 import { splitSentences } from './sentences.js';
 import type { SentenceMention } from './trigger-checks.js';
 import { addVariants } from './variants.js';
@@ -144,25 +150,25 @@ function placeOfAvailability(text: string, m: RawMention, [from]: [number, numbe
 const NONE: readonly number[] = [];
 
 /**
- * Entities found in this text only (variants, repository ids, the document's subject) appended to the rule
- * set's, with their ancestors (a variant's family and the family's own) for the announcement rules.
+ * Give the entities a text added from index `from` on (variants, repository ids, the document's subject)
+ * their ancestors (a variant's family and the family's own) for the announcement rules.
  */
-function withEntities(
-  entities: readonly EntityInfo[],
-  tables: CompiledTables,
-  added: readonly EntityInfo[],
-): { entities: readonly EntityInfo[]; scope: CompiledTables } {
-  if (added.length === 0) return { entities, scope: tables };
-  // (No copy of the rule set's own tables: this runs for most texts, over thousands of listed entities.)
-  const all = entities.concat(added);
-  const extra = new Map(tables.extraAncestors ?? []);
-  added.forEach((a, k) => {
-    const family =
-      a.parent === null ? -1 : (tables.entityIndex.get(a.parent) ?? all.findIndex((e) => e.id === a.parent));
-    const up = family < 0 ? NONE : (tables.ancestors[family] ?? extra.get(family) ?? NONE);
-    if (family >= 0) extra.set(entities.length + k, [family, ...up]);
-  });
-  return { entities: all, scope: { ...tables, extraAncestors: extra } };
+function giveAncestors(entities: TextEntities, tables: CompiledTables, from: number): void {
+  for (let k = from; k < entities.length; k++) {
+    const a = entities.at(k);
+    if (a.parent === null) continue;
+    const family = entities.indexOf(a.parent, tables.entityIndex);
+    if (family < 0) continue;
+    const up = tables.ancestors[family] ?? entities.at(family).ancestors ?? NONE;
+    // (An object literal: a spread per added entity costs more than the rest of this pass.)
+    const ancestors = [family, ...up];
+    entities.set(
+      k,
+      a.variant === true
+        ? { id: a.id, name: a.name, kind: a.kind, parent: a.parent, variant: true, ancestors }
+        : { id: a.id, name: a.name, kind: a.kind, parent: a.parent, ancestors },
+    );
+  }
 }
 
 /** Whether the whitespace-delimited token holding `at` is a URL ("https://...", "www...."). */
@@ -179,7 +185,7 @@ function inUrl(text: string, at: number): boolean {
 
 /** Names inside a URL written in the text ("https://huggingface.co/meta-llama/...") are not mentions. */
 function outsideUrls(text: string, raw: RawMention[]): RawMention[] {
-  if (raw.length === 0 || (!text.includes('://') && !text.includes('www.'))) return raw;
+  // (Each mention looks back over its own token only: a text's few mentions cost less than a search of it.)
   return raw.some((m) => inUrl(text, m.start)) ? raw.filter((m) => !inUrl(text, m.start)) : raw;
 }
 
@@ -199,7 +205,7 @@ function announceAround(
   sentences: number[],
   mentions: RawMention[],
   tables: CompiledTables,
-  entities: readonly EntityInfo[],
+  entities: EntityList,
 ): ExtractedAnnouncement[] {
   const announcements: ExtractedAnnouncement[] = [];
   let k = 0;
@@ -227,7 +233,7 @@ function announceAll(
   text: string,
   mentions: RawMention[],
   tables: CompiledTables,
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   implicit: number,
 ): ExtractedAnnouncement[] {
   const announcements: ExtractedAnnouncement[] = [];
@@ -256,19 +262,21 @@ function readSentence(
   end: number,
   mentions: SentenceMention[],
   tables: CompiledTables,
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   implicit: number,
 ): ExtractedAnnouncement[] {
   const cues = findCues(text, tables, start, end).filter(
     (c) => !mentions.some((m) => c.start < m.end && m.start < c.end),
   );
-  return announceSentence({ text, start, end, mentions, cues, implicit }, tables, entities);
+  return announceSentence({ text, start, end, mentions, cues, implicit, stage: undefined }, tables, entities);
 }
 
 /** The subject of the release a text's first line announces, when that line is a heading of its own. */
 function headingSubject(text: string, ruleSet: RuleSet): EntityInfo | null {
-  const newline = text.indexOf('\n');
-  if (newline <= 0 || newline > 200) return null;
+  let newline = -1;
+  for (let i = 0; i < text.length && i <= 200 && newline < 0; i++)
+    if (text.charCodeAt(i) === 0x0a) newline = i;
+  if (newline <= 0) return null;
   // A release heading carries its version ("JAX 0.4.30"); other first lines are not tagged twice.
   let digit = false;
   for (let i = 0; i < newline && !digit; i++)
@@ -334,7 +342,7 @@ function mainSoftware(result: ExtractResult, ruleSet: RuleSet): EntityInfo | nul
  */
 export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): ExtractResult {
   const { tables } = ruleSet;
-  let entities = ruleSet.entities;
+  const entities = new TextEntities(ruleSet.entities);
   // The document's own subject: given by the caller (the release its title announces), or, for a text whose
   // first line is a release heading ("JAX 0.4.30 (June 2024)"), that release's subject.
   const subject = context.subject === undefined ? headingSubject(text, ruleSet) : context.subject;
@@ -347,7 +355,7 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   if (newNameHits.length > orgHeads.length * 3) {
     const found = addNewNames(text, newNameHits, raw, entities, tables.entityIndex, tables.newNames);
     raw = found.mentions;
-    if (found.added.length > 0) entities = [...entities, ...found.added];
+    entities.add(found.added);
   }
   // (Names found by their shape need no known name in the text: a repository id, "Vector Institute".)
   if (raw.length === 0 && subject === null && !text.includes('/') && orgHeads.length === 0)
@@ -356,30 +364,28 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   const sentences = sentencesWithMentions(text, raw);
   // (No closures here: under tsx every named closure costs a defineProperty per call.)
   let mentions = dropNested(text, confirm(text, raw, sentences, tables), entities);
-  // Versions and variants of known families ("Llama 3.3 70B") are entities of their own.
-  let scope = tables;
-  // Names of this text only, each pass numbering its entities after the previous ones; the tables learn their
-  // ancestors once, at the end.
-  let found = entities;
-  const variants = addVariants(text, mentions, found, tables.entityIndex, tables.newNames);
+  // Versions and variants of known families ("Llama 3.3 70B") are entities of their own; each pass numbers
+  // its entities after the previous ones', which learn their ancestors once, at the end.
+  const firstFound = entities.length;
+  const variants = addVariants(text, mentions, entities, tables.entityIndex, tables.newNames);
   mentions = variants.mentions;
-  if (variants.added.length > 0) found = found.concat(variants.added);
-  const orgs = addOrgNames(text, orgHeads, mentions, found, tables.entityIndex, tables.newNames);
+  entities.add(variants.added);
+  const orgs = addOrgNames(text, orgHeads, mentions, entities, tables.entityIndex, tables.newNames);
   mentions = orgs.mentions;
-  if (orgs.added.length > 0) found = found.concat(orgs.added);
+  entities.add(orgs.added);
   // (After variants: the ids replace the variant mentions written inside them.)
-  const repoIds = addRepoIds(text, mentions, found, tables.entityIndex, tables.squashedIndex);
+  const repoIds = addRepoIds(text, mentions, entities, tables.entityIndex, tables.squashedIndex);
   mentions = repoIds.mentions;
-  if (repoIds.added.length > 0) found = found.concat(repoIds.added);
-  if (found !== entities) ({ entities, scope } = withEntities(entities, scope, found.slice(entities.length)));
+  entities.add(repoIds.added);
   let implicit = -1;
   if (subject !== null) {
-    implicit = entities.findIndex((e) => e.id === subject.id);
+    implicit = entities.indexOf(subject.id, tables.entityIndex);
     if (implicit < 0) {
       implicit = entities.length;
-      ({ entities, scope } = withEntities(entities, scope, [subject]));
+      entities.add([subject]);
     }
   }
+  giveAncestors(entities, tables, firstFound);
 
   const byEntity = new Map<number, Span[]>();
   for (const m of mentions) {
@@ -390,17 +396,20 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
     }
     spans.push({ start: m.start, end: m.end, text: text.slice(m.start, m.end) });
   }
-  const extracted: ExtractedEntity[] = [...byEntity].map(([e, spans]) => {
-    const info = entities[e] as EntityInfo;
-    return info.variant === true && info.parent !== null
-      ? { id: info.id, name: info.name, kind: info.kind, parent: info.parent, mentions: spans }
-      : { id: info.id, name: info.name, kind: info.kind, mentions: spans };
-  });
+  const extracted: ExtractedEntity[] = [];
+  for (const [e, spans] of byEntity) {
+    const info = entities.at(e);
+    extracted.push(
+      info.variant === true && info.parent !== null
+        ? { id: info.id, name: info.name, kind: info.kind, parent: info.parent, mentions: spans }
+        : { id: info.id, name: info.name, kind: info.kind, mentions: spans },
+    );
+  }
 
   const announcements =
     implicit < 0
-      ? announceAround(text, sentences, mentions, scope, entities)
-      : announceAll(text, mentions, scope, entities, implicit);
+      ? announceAround(text, sentences, mentions, tables, entities)
+      : announceAll(text, mentions, tables, entities, implicit);
   return { ruleSet: ruleSet.version, entities: extracted, announcements: mergeRepeats(announcements) };
 }
 

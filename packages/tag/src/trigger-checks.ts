@@ -1,8 +1,40 @@
-import type { AnnouncementType, EntityKind } from '@frameline/core';
+import type { AnnouncementType, EntityKind, ReleaseStage } from '@frameline/core';
 import type { CueHit } from './entities.js';
 
 // Reading checks around a trigger and a mention: which words belong to a name, and when a trigger word is
 // not the announcement it usually is.
+
+/** White space as `String.prototype.trim` takes it. */
+export function isSpace(c: number): boolean {
+  return (
+    c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || (c > 0xff && /\s/.test(String.fromCharCode(c)))
+  );
+}
+
+// (The three below scan outwards from a sentence: slicing the rest of a long text for each of its sentences is
+// quadratic.)
+
+/** Whether the text holds only white space before `at`. */
+export function blankBefore(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Whether the text holds only white space from `at` to its end (or, with `toLineBreak`, to a line break). */
+export function blankAfter(text: string, at: number, toLineBreak = false): boolean {
+  for (let i = at; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (toLineBreak && c === 0x0a) return true;
+    if (!isSpace(c)) return false;
+  }
+  return true;
+}
+
+/** The start of the line holding `at`, or `floor` when the line starts before it. */
+export function lineStartFrom(text: string, at: number, floor: number): number {
+  for (let i = at; i > floor; i--) if (text.charCodeAt(i - 1) === 0x0a) return i;
+  return floor;
+}
 
 /** A confirmed mention inside the sentence being read. */
 export interface SentenceMention {
@@ -24,6 +56,8 @@ export interface SentenceView {
    * of a line that names none ("Added support for CUDA 12.4", "Python 3.8 support is dropped").
    */
   implicit: number;
+  /** The release stage the sentence names ("beta", "generally available"), once read; see `sentenceStage`. */
+  stage?: ReleaseStage | null;
 }
 
 // Text allowed between the names of a list: "AMD, Intel and Graphcore", "PyTorch 1.0 and TensorFlow 2.0".
@@ -128,7 +162,7 @@ export function backgroundTrigger(view: SentenceView, hit: CueHit): boolean {
   if (PAST_BEFORE.test(before)) return true;
   // "accelerated by the launch of ChatGPT", "with the release of GPT-4": the event as a noun, a cause or a
   // reference point of something else.
-  return NOMINAL_BEFORE.test(before) && /^[ \u00a0]+of\b/u.test(view.text.slice(hit.end, hit.end + 4));
+  return /^[ \u00a0]+of\b/u.test(view.text.slice(hit.end, hit.end + 4)) && NOMINAL_BEFORE.test(before);
 }
 
 const NOMINAL_BEFORE =
@@ -136,13 +170,16 @@ const NOMINAL_BEFORE =
 
 // A reference-list entry or a citation ("[30] Starace, et al. ...", "Smith et al. (2023) show ..."): a
 // paper cited, not news the text breaks.
-const CITATION =
-  /^[\s\p{P}]*\[\d{1,3}\]|\bet[ \u00a0]+al\b|\barXiv[: ]\d{4}\.\d{4,5}|\bdoi:|\bIn[ \u00a0]+Proceedings[ \u00a0]+of\b/u;
+const CITED = /\bet[ \u00a0]+al\b|\barXiv[: ]\d{4}\.\d{4,5}|\bdoi:|\bIn[ \u00a0]+Proceedings[ \u00a0]+of\b/u;
+const REFERENCE_ENTRY = /^[\s\p{P}]*\[\d{1,3}\]/u;
+/** Longest reference-list entry looked back over for its "[n]". */
+const REFERENCE_LENGTH = 600;
 
-/** Whether a sentence is a citation or a reference-list entry (its line opening with "[n]"). */
+/** Whether a sentence is a citation or part of a reference-list entry (its line opening with "[n]"). */
 export function citation(view: SentenceView): boolean {
-  const lineStart = view.text.lastIndexOf('\n', view.start - 1) + 1;
-  return CITATION.test(view.text.slice(lineStart, view.end));
+  if (CITED.test(view.text.slice(view.start, view.end))) return true;
+  const lineStart = lineStartFrom(view.text, view.start, Math.max(0, view.start - REFERENCE_LENGTH));
+  return REFERENCE_ENTRY.test(view.text.slice(lineStart, Math.min(view.end, lineStart + 16)));
 }
 
 // Research by a model or product named in the sentence is the text's own only when the text says so.
@@ -154,7 +191,7 @@ const OWN_WORK = /\b(?:we|our|us|new|today|this (?:paper|work|post|report|study)
  */
 export function researchInPassing(view: SentenceView): boolean {
   // A title is the text's own work by definition ("Investigating Truthfulness in a Pre-Release o3 Model").
-  if (view.text.slice(0, view.start).trim() === '' && view.text.slice(view.end).trim() === '') return false;
+  if (blankBefore(view.text, view.start) && blankAfter(view.text, view.end)) return false;
   return !OWN_WORK.test(view.text.slice(view.start, view.end));
 }
 

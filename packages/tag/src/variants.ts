@@ -1,6 +1,6 @@
 import type { EntityKind } from '@frameline/core';
 import type { RawMention } from './entities.js';
-import type { EntityInfo, NewNameWords } from './rule-set.js';
+import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
 
 /**
  * Versions and variants of a known family: "Llama 3.3 70B", "GPT-4.1 mini", "Claude Haiku 3.5",
@@ -26,9 +26,11 @@ const MORE_VERSION = /(?:\.\d{1,4}){1,3}[a-z]{0,2}(?![\p{L}\p{N}_]|[.,]\d)/uy;
 // A number followed by one of these is a quantity, not a version: "PyTorch 2 years ago", "Gemma 3 times".
 const UNIT_AFTER =
   /^[ \u00a0]?(?:%|x\b|×|times\b|years?\b|months?\b|weeks?\b|days?\b|hours?\b|minutes?\b|seconds?\b|ms\b|[GMT]i?B\b|GPUs?\b|percent\b|billion\b|million\b|thousand\b|points?\b|tokens?\b|people\b|users\b|of\b)/iu;
-const VERSIONED: ReadonlySet<EntityKind> = new Set(['model', 'framework', 'library', 'product']);
+const versioned = (kind: EntityKind): boolean =>
+  kind === 'model' || kind === 'framework' || kind === 'library' || kind === 'product';
 
 type Token = 'version' | 'size' | 'word' | 'year';
+const NO_TOKEN: [null, number] = [null, -1];
 
 function tokenAt(re: RegExp, text: string, at: number, limit: number): number {
   re.lastIndex = at;
@@ -49,10 +51,19 @@ function tokenAfter(
     const next = seen.length === 0 && !hyphen ? tokenAt(YEAR, text, at, limit) : -1;
     return next > 0 ? ['year', next] : [null, -1];
   }
+  // Every token starts with a letter or a digit; a lowercase word is a variant word only after a number
+  // (and no size, version or generation starts lowercase but a "v").
+  const c = text.charCodeAt(at);
+  const digit = c >= 0x30 && c <= 0x39;
+  const lower = c >= 0x61 && c <= 0x7a;
+  if (!digit && !lower && !(c >= 0x41 && c <= 0x5a) && c < 0xc0) return NO_TOKEN;
   if (kind !== 'model') {
+    if (!digit && c !== 0x76 && c !== 0x56) return NO_TOKEN;
     const next = seen.length === 0 ? tokenAt(VERSION, text, at, limit) : -1;
     return next > 0 ? ['version', next] : [null, -1];
   }
+  const afterNumber = seen.includes('version') || seen.includes('size') || hyphen;
+  if (lower && c !== 0x76 && !afterNumber) return NO_TOKEN;
   const size = tokenAt(SIZE, text, at, limit);
   if (size > 0) return ['size', size];
   const version = tokenAt(VERSION, text, at, limit);
@@ -63,7 +74,6 @@ function tokenAfter(
   if (next < 0) return [null, -1];
   const word = text.slice(at, next);
   const capital = word[0] !== (word[0] as string).toLowerCase();
-  const afterNumber = seen.includes('version') || seen.includes('size') || hyphen;
   return words.variantWords.has(word.toLowerCase()) && (capital || afterNumber) ? ['word', next] : [null, -1];
 }
 
@@ -72,7 +82,8 @@ function extend(text: string, end: number, kind: EntityKind, words: NewNameWords
   const limit = Math.min(text.length, end + 48);
   let pos = end;
   const seen: Token[] = [];
-  if (kind !== 'event' && /\d$/.test(text.slice(end - 1, end))) {
+  const last = text.charCodeAt(end - 1);
+  if (kind !== 'event' && last >= 0x30 && last <= 0x39) {
     seen.push('version');
     const more = tokenAt(MORE_VERSION, text, end, limit);
     if (more > 0) pos = more;
@@ -99,7 +110,20 @@ function extend(text: string, end: number, kind: EntityKind, words: NewNameWords
   return pos;
 }
 
-const slug = (s: string): string =>
+// Slugs by the name written (a text repeats its names, a feed its families): a bounded cache of a pure function.
+const slugs = new Map<string, string>();
+
+function slug(s: string): string {
+  let out = slugs.get(s);
+  if (out === undefined) {
+    if (slugs.size >= 4096) slugs.clear();
+    out = slugOf(s);
+    slugs.set(s, out);
+  }
+  return out;
+}
+
+const slugOf = (s: string): string =>
   s
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -116,13 +140,13 @@ const slug = (s: string): string =>
 export function addVariants(
   text: string,
   mentions: RawMention[],
-  entities: readonly EntityInfo[],
+  entities: EntityList,
   byId: ReadonlyMap<string, number>,
   words: NewNameWords,
 ): { mentions: RawMention[]; added: EntityInfo[] } {
   let out: RawMention[] | null = null;
   const added: EntityInfo[] = [];
-  const local = new Map<string, number>();
+  let local: Map<string, number> | null = null;
   let coveredTo = -1;
   for (let i = 0; i < mentions.length; i++) {
     const m = mentions[i] as RawMention;
@@ -130,8 +154,8 @@ export function addVariants(
       out ??= mentions.slice(0, i);
       continue;
     }
-    const family = entities[m.entity] as EntityInfo;
-    if (!VERSIONED.has(family.kind) && family.kind !== 'event') {
+    const family = entities.at(m.entity);
+    if (!versioned(family.kind) && family.kind !== 'event') {
       out?.push(m);
       continue;
     }
@@ -140,7 +164,7 @@ export function addVariants(
     // "GPT-4" written as one of the family's names: a variant already, unless the family's own name has
     // digits ("Caffe2", "NVIDIA V100" written "Tesla V100").
     const versionedName =
-      end === m.end && VERSIONED.has(family.kind) && /\d/.test(surface) && !/\d/.test(family.name);
+      end === m.end && versioned(family.kind) && /\d/.test(surface) && !/\d/.test(family.name);
     if (end === m.end && !versionedName) {
       out?.push(m);
       continue;
@@ -150,6 +174,7 @@ export function addVariants(
     const familySlug = slug(surface);
     const core = familySlug === family.id || familySlug.endsWith(`-${family.id}`) ? family.id : surface;
     const id = slug(core + text.slice(m.end, end));
+    local ??= new Map<string, number>();
     let entity = byId.get(id) ?? local.get(id);
     if (entity === undefined) {
       entity = entities.length + added.length;
