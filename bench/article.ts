@@ -4,16 +4,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { extractArticle } from '@frameline/article';
 import {
   aggregate,
   CORPUS_PAGE_URL,
   type CorpusPage,
   type CorpusScore,
-  extractArticle,
   loadReadabilityCorpus,
   naiveBodyText,
   scorePage,
-} from '../packages/article/src/index.js';
+} from '@frameline/testkit';
 
 const RUNS = 7;
 const pages = loadReadabilityCorpus();

@@ -6,14 +6,14 @@
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { startFetchFixture } from '@frameline/testkit';
 import { fetchUrl } from '../packages/fetch/src/fetch-url.js';
-import { startFixtureServer } from '../packages/fetch/src/fixture-server.js';
 
 const RUNS = 7;
 const REQUESTS = 300;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
-const server = await startFixtureServer();
+const server = await startFetchFixture();
 const opts = {
   userAgent: 'frameline/0.1 (+bench)',
   timeoutMs: 30_000,

@@ -7,13 +7,13 @@
 // sub-section of BENCHMARKS.md (inside `parse`; bench/parse.ts keeps it when it rewrites the section).
 // Run: npx tsx bench/parse-feedparser.ts
 import { cpus } from 'node:os';
-import { CAUSES } from '../packages/parse/src/feedparser-harness/rss-parser-causes.js';
-import { RSS_PARSER_CUSTOM_FIELDS } from '../packages/parse/src/feedparser-harness/rss-parser-mode.js';
 import {
+  CAUSES,
   type CauseCount,
   compareWithRssParser,
-} from '../packages/parse/src/feedparser-harness/rss-parser-suite.js';
-import type { SuiteSummary } from '../packages/parse/src/feedparser-harness/run.js';
+  RSS_PARSER_CUSTOM_FIELDS,
+  type SuiteSummary,
+} from '@frameline/testkit';
 import { writeBenchSubsection } from './parse-section.js';
 
 const { ours, rssParser, causes } = await compareWithRssParser();

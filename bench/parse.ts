@@ -6,10 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { createRssParserBaseline } from '../packages/parse/src/feedparser-harness/rss-parser-baseline.js';
-import { runFeedparserSuite } from '../packages/parse/src/feedparser-harness/run.js';
+import { corporaDir, createRssParserBaseline, runFeedparserSuite } from '@frameline/testkit';
 import { parseFeed } from '../packages/parse/src/index.js';
-import { corporaDir } from '../packages/parse/src/shared-corpora.js';
 import { writeBenchSection } from './parse-section.js';
 
 const RUNS = 7;

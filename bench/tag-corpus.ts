@@ -1,4 +1,4 @@
-import { aiLabItems, articlePages, otherFeedItems } from '../packages/tag/src/corpora.js';
+import { aiLabItems, articlePages, otherFeedItems } from '@frameline/testkit';
 import { htmlToText } from '../packages/tag/src/index.js';
 
 /** The real documents the tag benchmark runs over: each feed item's title and body, each page's text. */

@@ -5,8 +5,9 @@ import { createLogger } from '@frameline/core';
 import { isPrivateAddress } from '@frameline/fetch';
 import type { CrawlResult } from '@frameline/pipeline';
 import { openStore, type Store } from '@frameline/store';
+import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { jsonLines } from './helpers/cli.js';
+import { jsonLines, runGuardedCli } from './helpers/cli.js';
 import {
   BRIEF,
   CONNECT_TIMEOUT_MS,
@@ -21,7 +22,6 @@ import {
   TRAP,
   windows1251,
 } from './helpers/hostile-routes.js';
-import { type HostileServer, runGuardedCli, startHostileServer } from './helpers/hostile-server.js';
 
 interface SourceJson {
   id: number;
@@ -69,7 +69,7 @@ interface DocRow {
  * as if nothing else had happened. The sources are in helpers/hostile-routes.ts.
  */
 describe('one crawl over hostile sources (embedded default)', () => {
-  let server: HostileServer;
+  let server: FixtureServer;
   let home: string;
   let netLog: string;
   let env: Record<string, string>;
@@ -166,7 +166,7 @@ describe('one crawl over hostile sources (embedded default)', () => {
     // The test's own network must stay on this machine: make sure the guard refuses the metadata address
     // before anything is redirected there (the child also runs under a loopback-only preload).
     expect(isPrivateAddress('169.254.169.254')).toBe(true);
-    server = await startHostileServer([MAIN, TRAP, BRIEF, LONG]);
+    server = await startFixtureServer({ hosts: [MAIN, TRAP, BRIEF, LONG] });
     installRoutes(server);
     home = await mkdtemp(join(tmpdir(), 'frameline-hostile-'));
     netLog = join(home, 'net.log');

@@ -1,4 +1,5 @@
 import type { CrawlResult } from '@frameline/pipeline';
+import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { crawlOnceJson, runCli, startCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
@@ -11,12 +12,11 @@ import {
   fixtureRoutes,
   snapshotCounts,
 } from './helpers/expect-crawl.js';
-import { type FeedServer, startFeedServer } from './helpers/feed-server.js';
 import { deleteKeys, randomPrefix } from './helpers/redis.js';
 
 /** Postgres + BullMQ: `crawl` only enqueues and waits; a separate `frameline worker` process does the work. */
 describe('crawl through BullMQ with a separate worker process', () => {
-  let server: FeedServer;
+  let server: FixtureServer;
   let db: TestDatabase;
   let prefix: string;
   let env: Record<string, string>;
@@ -29,7 +29,7 @@ describe('crawl through BullMQ with a separate worker process', () => {
   }
 
   beforeAll(async () => {
-    server = await startFeedServer(fixtureRoutes());
+    server = await startFixtureServer({ routes: fixtureRoutes() });
     db = await createTestDatabase();
     prefix = randomPrefix();
     env = {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createLogger } from '@frameline/core';
 import type { CrawlResult } from '@frameline/pipeline';
 import { openStore, type Store } from '@frameline/store';
+import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { crawlOnceJson, jsonLines, runCli } from './helpers/cli.js';
 import {
@@ -14,11 +15,10 @@ import {
   fixtureRoutes,
   snapshotCounts,
 } from './helpers/expect-crawl.js';
-import { type FeedServer, startFeedServer } from './helpers/feed-server.js';
 
 /** The embedded default: no DATABASE_URL (PGlite under FRAMELINE_HOME), no REDIS_URL (stages in-process). */
 describe('crawl on the embedded default', () => {
-  let server: FeedServer;
+  let server: FixtureServer;
   let home: string;
   let env: Record<string, string>;
 
@@ -39,7 +39,7 @@ describe('crawl on the embedded default', () => {
   }
 
   beforeAll(async () => {
-    server = await startFeedServer(fixtureRoutes());
+    server = await startFixtureServer({ routes: fixtureRoutes() });
     home = await mkdtemp(join(tmpdir(), 'frameline-home-'));
     env = { FRAMELINE_HOME: home, FRAMELINE_ALLOW_HOSTS: '127.0.0.1' };
     const added = await runCli(

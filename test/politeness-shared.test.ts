@@ -1,9 +1,10 @@
 import type { CrawlResult } from '@frameline/pipeline';
+import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { crawlOnceJson, runCli, startCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { TEST_REDIS_URL } from './helpers/env.js';
-import { type FeedServer, fixture, startFeedServer } from './helpers/feed-server.js';
+import { fixture } from './helpers/fixtures.js';
 import { deleteKeys, randomPrefix } from './helpers/redis.js';
 
 /**
@@ -11,21 +12,23 @@ import { deleteKeys, randomPrefix } from './helpers/redis.js';
  * held back for every worker and every later crawl, and its other sources are put off without an error
  * instead of waiting out their timeouts.
  */
-let server: FeedServer;
+let server: FixtureServer;
 let db: TestDatabase;
 let prefix: string;
 let env: Record<string, string>;
 let worker: ReturnType<typeof startCli>;
 
 beforeAll(async () => {
-  server = await startFeedServer({
-    '/busy.xml': {
-      status: 429,
-      headers: { 'retry-after': '7200' },
-      body: 'come back later',
-      contentType: 'text/plain',
+  server = await startFixtureServer({
+    routes: {
+      '/busy.xml': {
+        status: 429,
+        headers: { 'retry-after': '7200' },
+        body: 'come back later',
+        contentType: 'text/plain',
+      },
+      '/other.xml': { body: fixture('alpha.xml') },
     },
-    '/other.xml': { body: fixture('alpha.xml') },
   });
   db = await createTestDatabase();
   prefix = randomPrefix();

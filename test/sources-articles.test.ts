@@ -2,10 +2,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CrawlResult } from '@frameline/pipeline';
+import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { jsonLines, runCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
-import { type FeedServer, startFeedServer } from './helpers/feed-server.js';
 
 const page = (name: string) => readFile(new URL(`./fixtures/pages/${name}`, import.meta.url), 'utf8');
 
@@ -47,41 +47,43 @@ const CALENDAR = [
   '',
 ].join('\r\n');
 
-let server: FeedServer;
+let server: FixtureServer;
 let db: TestDatabase;
 let env: Record<string, string>;
 let dir: string;
 
 beforeAll(async () => {
-  server = await startFeedServer({
-    '/teaser.xml': { body: TEASER },
-    '/mirror.xml': { body: MIRROR },
-    '/posts/1': { body: await page('post-1.html'), contentType: 'text/html; charset=utf-8' },
-    '/amp/posts/1?utm_source=roundup': {
-      body: await page('post-1.html'),
-      contentType: 'text/html; charset=utf-8',
-    },
-    '/conf.ics': { body: CALENDAR, contentType: 'text/calendar; charset=utf-8' },
-    '/talks': {
-      body: `<html><head><title>Summit talks</title></head><body><h1>Talks</h1>
+  server = await startFixtureServer({
+    routes: {
+      '/teaser.xml': { body: TEASER },
+      '/mirror.xml': { body: MIRROR },
+      '/posts/1': { body: await page('post-1.html'), contentType: 'text/html; charset=utf-8' },
+      '/amp/posts/1?utm_source=roundup': {
+        body: await page('post-1.html'),
+        contentType: 'text/html; charset=utf-8',
+      },
+      '/conf.ics': { body: CALENDAR, contentType: 'text/calendar; charset=utf-8' },
+      '/talks': {
+        body: `<html><head><title>Summit talks</title></head><body><h1>Talks</h1>
         <article class="talk"><h2>Scaling JAX on TPUs</h2><a href="/talks/jax">details</a>
           <time datetime="2024-05-14T10:00:00Z">May 14</time><p>Google engineers show JAX on Cloud TPU pods.</p></article>
         <article class="talk"><h2>vLLM in production</h2><a href="/talks/vllm">details</a>
           <time datetime="2024-05-15T10:00:00Z">May 15</time><p>Serving Llama models with vLLM.</p></article>
         <aside><h2>Sponsors</h2></aside></body></html>`,
-      contentType: 'text/html; charset=utf-8',
+        contentType: 'text/html; charset=utf-8',
+      },
+      '/site/': {
+        body: '<html><head><title>Site</title><link rel="alternate" type="application/rss+xml" title="Site feed" href="/site/feed.xml"></head><body>hi</body></html>',
+        contentType: 'text/html',
+      },
+      '/site/feed.xml': { body: rss('Site feed', '') },
+      '/plain/': {
+        body: '<html><head><title>Plain</title></head><body>no feed links</body></html>',
+        contentType: 'text/html',
+      },
+      '/nothing/': { body: '<html><body>nothing here</body></html>', contentType: 'text/html' },
+      '/feed': { body: rss('Found at a common path', '') },
     },
-    '/site/': {
-      body: '<html><head><title>Site</title><link rel="alternate" type="application/rss+xml" title="Site feed" href="/site/feed.xml"></head><body>hi</body></html>',
-      contentType: 'text/html',
-    },
-    '/site/feed.xml': { body: rss('Site feed', '') },
-    '/plain/': {
-      body: '<html><head><title>Plain</title></head><body>no feed links</body></html>',
-      contentType: 'text/html',
-    },
-    '/nothing/': { body: '<html><body>nothing here</body></html>', contentType: 'text/html' },
-    '/feed': { body: rss('Found at a common path', '') },
   });
   db = await createTestDatabase();
   // Postgres with the stages in-process (no REDIS_URL): the test reads the database while nothing runs.
@@ -111,7 +113,7 @@ describe('sources add discovers feeds', () => {
   });
 
   test('a page with no feed anywhere is refused with the reason', async () => {
-    server.routes.delete('/feed');
+    server.unroute('/feed');
     const result = await runCli(['sources', 'add', server.url('/nothing/')], env);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(server.url('/nothing/'));

@@ -1,10 +1,10 @@
 import type { CrawlResult } from '@frameline/pipeline';
 import { loadRuleSet, tag } from '@frameline/tag';
+import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { jsonLines, runCli, startCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { TEST_REDIS_URL } from './helpers/env.js';
-import { type FeedServer, startFeedServer } from './helpers/feed-server.js';
 import { deleteKeys, randomPrefix } from './helpers/redis.js';
 
 const FEEDS = 6;
@@ -20,7 +20,7 @@ function feed(n: number): string {
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${n}</title><link>{{origin}}/crash/${n}</link>${items}</channel></rss>`;
 }
 
-let server: FeedServer;
+let server: FixtureServer;
 let db: TestDatabase;
 let prefix: string;
 let env: Record<string, string>;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const routes = Object.fromEntries(
     Array.from({ length: FEEDS }, (_, n) => [`/slow${n}.xml`, { body: feed(n), delayMs: 1500 }]),
   );
-  server = await startFeedServer(routes);
+  server = await startFixtureServer({ routes });
   db = await createTestDatabase();
   prefix = randomPrefix();
   env = {

@@ -5,7 +5,7 @@
  * them. The definitions implemented here are the ones written in GUIDELINES.md; change both together.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ANNOUNCEMENT_TYPES,
@@ -18,6 +18,7 @@ import {
 } from '@frameline/core';
 import { parseFeed } from '@frameline/parse';
 import { htmlToText, type RuleSet, tagDocument } from '@frameline/tag';
+import { corporaDir } from '@frameline/testkit';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const GOLD_ITEMS_PATH = fileURLToPath(new URL('./items.jsonl', import.meta.url));
@@ -96,16 +97,9 @@ export interface LoadedItem extends GoldItem {
   text: string;
 }
 
-/** `<repoRoot>/../shared`; throws with a clear message when it is missing. */
+/** `<repoRoot>/../shared`; throws with a clear message when its corpora are missing. */
 export function sharedDir(): string {
-  const dir = join(REPO_ROOT, '..', 'shared');
-  if (!existsSync(join(dir, 'corpora'))) {
-    throw new Error(
-      `gold set: real test material not found at ${join(dir, 'corpora')}. The gold set references feed ` +
-        'items in ../shared/corpora beside the repository; put the shared folder there to run it.',
-    );
-  }
-  return dir;
+  return dirname(corporaDir().replace(/\/$/, ''));
 }
 
 const VERSION_OR_NULL = (v: unknown): v is string | null => v === null || (typeof v === 'string' && v !== '');

@@ -32,8 +32,10 @@ export function cliEnv(env: Record<string, string | undefined>): NodeJS.ProcessE
 export function startCli(
   args: string[],
   env: Record<string, string | undefined>,
+  preloads: readonly string[] = [],
 ): ChildProcess & { output: CliResult; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const imports = preloads.flatMap((p) => ['--import', p]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports, MAIN, ...args], {
     cwd: REPO_ROOT,
     env: cliEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -79,4 +81,38 @@ export async function crawlOnceJson<T extends { mode: string }>(
   const [summary] = jsonLines<T>(result);
   if (!summary) throw new Error(`crawl printed no summary; stderr:\n${result.stderr}`);
   return summary;
+}
+
+/**
+ * A preload for the CLI child that lets it connect only to loopback addresses and logs every connection it
+ * opens (or refuses) to `HOSTILE_NET_LOG`. It is the test's own safety net: should the SSRF guard ever let a
+ * redirect to 169.254.169.254 through, the connection is refused here instead of leaving the machine, and the
+ * log shows the attempt. Passed as a data: URL so it needs no file of its own.
+ */
+const LOOPBACK_ONLY = `
+import net from 'node:net';
+import { appendFileSync } from 'node:fs';
+const log = process.env.HOSTILE_NET_LOG;
+const loopback = (h) => h === 'localhost' || /^127\\./.test(h) || h === '::1' || h === '[::1]';
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  let host = null;
+  if (first && typeof first === 'object') host = first.path ? null : String(first.host ?? 'localhost');
+  else if (typeof first === 'number' || /^\\d+$/.test(String(first))) host = typeof args[1] === 'string' ? args[1] : 'localhost';
+  if (host !== null && !loopback(host)) {
+    if (log) appendFileSync(log, 'refused ' + host + '\\n');
+    process.nextTick(() => this.destroy(new Error('test loopback guard: refused to connect to ' + host)));
+    return this;
+  }
+  if (host !== null && log) appendFileSync(log, 'connect ' + host + '\\n');
+  return connect.apply(this, args);
+};
+`;
+const LOOPBACK_ONLY_URL = `data:text/javascript,${encodeURIComponent(LOOPBACK_ONLY)}`;
+/** Run `frameline <args>` like runCli, with the loopback-only preload. */
+export function runGuardedCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  const child = startCli(args, env, [LOOPBACK_ONLY_URL]);
+  child.stdin?.end('');
+  return child.done;
 }

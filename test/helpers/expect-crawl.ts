@@ -1,7 +1,8 @@
 import type { CrawlResult } from '@frameline/pipeline';
+import type { FixtureServer } from '@frameline/testkit';
 import type postgres from 'postgres';
 import { expect } from 'vitest';
-import { type FeedServer, fixture } from './feed-server.js';
+import { fixture } from './fixtures.js';
 
 /** The fixture feeds every crawl test serves: two good feeds, a malformed one and a missing one. */
 export function fixtureRoutes() {
@@ -15,7 +16,7 @@ export function fixtureRoutes() {
 export const FIXTURE_PATHS = ['/alpha.xml', '/beta.atom', '/broken.xml', '/missing.xml'] as const;
 
 /** What the first crawl of the fixture feeds must report. */
-export function expectFirstCrawl(result: CrawlResult, server: FeedServer): void {
+export function expectFirstCrawl(result: CrawlResult, server: FixtureServer): void {
   const bySource = new Map(result.sources.map((s) => [s.url, s]));
   expect(bySource.get(server.url('/alpha.xml'))).toMatchObject({ ok: true, items: 3 });
   expect(bySource.get(server.url('/beta.atom'))).toMatchObject({ ok: true, items: 2 });
@@ -119,8 +120,8 @@ export async function snapshotCounts(sql: postgres.Sql) {
 }
 
 /** Change alpha-1's body: the next crawl must update that document, not add one. */
-export function changeAlpha(server: FeedServer): void {
-  server.routes.set('/alpha.xml', {
+export function changeAlpha(server: FixtureServer): void {
+  server.route('/alpha.xml', {
     body: fixture('alpha.xml').replace(
       'Facebook released PyTorch 1.0 beta at the first PyTorch Developer Conference.',
       'Facebook released PyTorch 1.0 beta at the first PyTorch Developer Conference. NVIDIA announced support for PyTorch 1.0 in its containers.',

@@ -1,13 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import {
   chunked,
+  type FixtureServer,
   type Handler,
-  type HostileServer,
   redirect,
   send,
   slowHeaders,
   tricklingBody,
-} from './hostile-server.js';
+} from '@frameline/testkit';
 
 /**
  * The hostile sources of test/hostile-crawl.test.ts: a route table, the feeds it serves and the settings the
@@ -103,7 +103,7 @@ export function atomFeed(title: string, items: FixtureItem[]): string {
 }
 
 export const item = (
-  server: HostileServer,
+  server: FixtureServer,
   id: string,
   title: string,
   content: string,
@@ -116,12 +116,12 @@ export const item = (
   ...(date ? { date } : {}),
 });
 
-export function oneItemFeed(server: HostileServer, id: string, title: string): string {
+export function oneItemFeed(server: FixtureServer, id: string, title: string): string {
   return rssFeed(title, [item(server, id, `${title}: first post`, `The ${title} feed has one post.`)]);
 }
 
 /** Route table: path → what it plays. Paths are named after the behaviour they expect. */
-export function installRoutes(server: HostileServer): void {
+export function installRoutes(server: FixtureServer): void {
   const r = (path: string, h: Handler) => server.route(path, h);
   r('/robots.txt', send('User-agent: *\nDisallow: /private/\n', { contentType: 'text/plain' }));
 

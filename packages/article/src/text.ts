@@ -1,5 +1,6 @@
 // Renders a DOM subtree as plain text: one paragraph per block, paragraphs separated by a blank line,
 // whitespace collapsed except inside <pre>.
+import { load } from 'cheerio';
 import { type AnyNode, isTag, isText } from './dom.js';
 
 const BLOCKS = new Set([
@@ -79,4 +80,10 @@ export function toText(nodes: readonly AnyNode[]): string {
   for (const n of nodes) walk(n, false);
   flush();
   return paragraphs.join('\n\n');
+}
+
+/** Visible text of an HTML document or fragment, rendered as extracted article text is. */
+export function htmlToArticleText(html: string): string {
+  const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
+  return toText($.root().contents().toArray());
 }

@@ -1,8 +1,8 @@
 import { PermanentError } from '@frameline/core';
+import { type FetchFixture, startFetchFixture } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from './address.js';
 import { type FetchOptions, fetchUrl } from './fetch-url.js';
-import { type FixtureServer, startFixtureServer } from './fixture-server.js';
 
 describe('isPrivateAddress', () => {
   it.each([
@@ -54,7 +54,7 @@ describe('isPrivateAddress', () => {
 });
 
 describe('fetchUrl: SSRF guard', () => {
-  let server: FixtureServer;
+  let server: FetchFixture;
   const opts = (allowHosts: string[]): FetchOptions => ({
     userAgent: 'frameline/0.1 (+test)',
     timeoutMs: 5_000,
@@ -63,20 +63,20 @@ describe('fetchUrl: SSRF guard', () => {
     allowHosts,
   });
   beforeAll(async () => {
-    server = await startFixtureServer();
+    server = await startFetchFixture();
   });
   afterAll(async () => {
     await server.close();
   });
 
   async function refused(url: string, allowHosts: string[]): Promise<PermanentError> {
-    const before = server.seen.length;
+    const before = server.requests.length;
     try {
       await fetchUrl(url, null, opts(allowHosts));
     } catch (err) {
       expect(err).toBeInstanceOf(PermanentError);
       expect((err as PermanentError).code).toBe('blocked_address');
-      expect(server.seen.length).toBe(before); // never reached the server
+      expect(server.requests.length).toBe(before); // never reached the server
       return err as PermanentError;
     }
     throw new Error(`expected ${url} to be refused`);

@@ -1,18 +1,18 @@
 import { PermanentError, TransientError } from '@frameline/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FetchOptions, fetchUrl } from './fetch-url.js';
 import {
   BOMB_MEMBERS,
   ETAG,
   FEED_BODY,
-  type FixtureServer,
+  type FetchFixture,
   LAST_MODIFIED,
-  startFixtureServer,
-} from './fixture-server.js';
+  startFetchFixture,
+} from '@frameline/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FetchOptions, fetchUrl } from './fetch-url.js';
 import { memoryHostLimiter } from './memory-limiter.js';
 import { userAgent } from './user-agent.js';
 
-let server: FixtureServer;
+let server: FetchFixture;
 let base: string;
 const UA = userAgent('https://example.org/contact');
 
@@ -36,7 +36,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 beforeAll(async () => {
-  server = await startFixtureServer();
+  server = await startFetchFixture();
   base = server.origin;
 });
 afterAll(async () => {
@@ -59,14 +59,14 @@ describe('fetchUrl: conditional GET', () => {
     expect(second.status).toBe(304);
     expect(second.notModified).toBe(true);
     expect(second.body.length).toBe(0);
-    const conditional = server.seen.filter((r) => r.path === '/feed').at(-1);
+    const conditional = server.requests.filter((r) => r.path === '/feed').at(-1);
     expect(conditional?.headers['if-none-match']).toBe(ETAG);
     expect(conditional?.headers['if-modified-since']).toBe(LAST_MODIFIED);
   });
 
   it('sends the frameline User-Agent and asks for compression', async () => {
     await fetchUrl(`${base}/feed`, null, opts());
-    const req = server.seen.filter((r) => r.path === '/feed').at(-1);
+    const req = server.requests.filter((r) => r.path === '/feed').at(-1);
     expect(req?.headers['user-agent']).toBe('frameline/0.1 (+https://example.org/contact)');
     expect(req?.headers['accept-encoding']).toBe('gzip, deflate, br');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, scorePage, tokens } from './evaluate.js';
+import { aggregate, scorePage, tokens } from './article-score.js';
 
 describe('shingle measure', () => {
   it('tokenises words of any script', () => {

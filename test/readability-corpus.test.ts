@@ -1,7 +1,6 @@
+import { extractArticle } from '@frameline/article';
+import { aggregate, CORPUS_PAGE_URL, loadReadabilityCorpus, scorePage } from '@frameline/testkit';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_PAGE_URL, loadReadabilityCorpus } from './corpus.js';
-import { aggregate, scorePage } from './evaluate.js';
-import { extractArticle } from './extract-article.js';
 
 // The level reached when this was written (bench/article.ts: 0.9918 on all pages), floored to 2 decimals.
 // A change that drops below it has made extraction worse on real pages.

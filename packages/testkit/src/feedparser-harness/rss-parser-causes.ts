@@ -1,4 +1,4 @@
-import { parseXml, type XmlElement } from '../xml-tree.js';
+import { parseXml, type XmlElement } from '@frameline/parse';
 import type { PyNode } from './py-expr.js';
 import type { IndexEntry } from './run.js';
 import { chainOf, type OurResult } from './translate.js';

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseFeed } from '@frameline/parse';
+import { corporaDir } from '@frameline/testkit';
 import { describe, expect, it } from 'vitest';
-import { parseFeed } from './index.js';
-import { corporaDir } from './shared-corpora.js';
 
 const corpora = corporaDir();
 const rssParserDir = join(corpora, 'rss-parser/test');

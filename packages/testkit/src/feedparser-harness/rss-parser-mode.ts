@@ -1,9 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import type { Author, FeedItem, ParsedFeed } from '@frameline/core';
 import { toError } from '@frameline/core';
+import { decodeBody, titleText } from '@frameline/parse';
 import Parser from 'rss-parser';
-import { decodeBody } from '../decode.js';
-import { titleText } from '../text.js';
 import type { OurResult } from './translate.js';
 
 /**

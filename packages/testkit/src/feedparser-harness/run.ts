@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toError } from '@frameline/core';
-import { decodeBody } from '../decode.js';
-import { parseFeedSync } from '../parse-feed.js';
-import { corporaDir } from '../shared-corpora.js';
+import { decodeBody, parseFeedSync } from '@frameline/parse';
+import { corporaDir } from '../corpora.js';
 import { type PyNode, parsePy } from './py-expr.js';
 import { holds, notApplicableReason, type OurResult } from './translate.js';
 

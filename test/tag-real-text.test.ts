@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { ExtractResult } from '@frameline/core';
+import {
+  compileRules,
+  defaultRulesPath,
+  htmlToText,
+  loadRuleSet,
+  type RuleSet,
+  tag,
+  tagHtml,
+} from '@frameline/tag';
+import { aiLabItems, articlePages, otherFeedItems } from '@frameline/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileRules, defaultRulesPath, loadRuleSet } from './compile.js';
-import { aiLabItems, articlePages, otherFeedItems } from './corpora.js';
-import { htmlToText } from './html.js';
-import type { RuleSet } from './rule-set.js';
-import { tag, tagHtml } from './tag.js';
 
 // Invariants over every real text in ../shared/corpora: the tagger must hold them on text it was not
 // written for. (corporaDir() throws with a clear message when the corpora are missing.)

@@ -1,5 +1,5 @@
 import type { Author, FeedItem, ParsedFeed } from '@frameline/core';
-import { htmlToText } from '../text.js';
+import { htmlToText } from '@frameline/parse';
 import { canonicalHtml } from './canonical-html.js';
 import type { PyNode, PyValue } from './py-expr.js';
 
