@@ -1,14 +1,20 @@
 import {
   addSource,
+  crawlSummary,
   type DocumentInput,
   dueSources,
   getSource,
+  listSources,
   markSourceFailed,
   markSourceOk,
+  NOT_FETCHED,
   PAUSE_AFTER_ERRORS,
+  recordFetch,
   registerRuleSet,
+  removeSource,
   replaceExtraction,
   resumeSource,
+  setSourceAllowHosts,
   upsertDocuments,
 } from '@frameline/store';
 import { isListed, loadRuleSet, tag } from '@frameline/tag';
@@ -129,6 +135,87 @@ describe('sources', () => {
       etag: '"abc"',
       lastModified: 'Tue, 02 Oct 2018 16:00:00 GMT',
     });
+  });
+});
+
+describe('sources: every column', () => {
+  test('a source is read back as it was added, by every query that returns sources', async () => {
+    const { source, created } = await addSource(db.sql, {
+      url: 'https://example.org/feed-columns',
+      kind: 'html',
+      name: 'Columns',
+      tags: ['a', 'b'],
+      selectors: { item: 'article' },
+      articleMode: 'never',
+      pollIntervalS: 900,
+      allowHosts: ['10.0.0.7'],
+    });
+    expect(created).toBe(true);
+    expect(source).toMatchObject({
+      url: 'https://example.org/feed-columns',
+      kind: 'html',
+      name: 'Columns',
+      tags: ['a', 'b'],
+      selectors: { item: 'article' },
+      articleMode: 'never',
+      pollIntervalS: 900,
+      allowHosts: ['10.0.0.7'],
+      errorCount: 0,
+      pausedAt: null,
+    });
+    expect(source.nextFetchAt).toBeInstanceOf(Date);
+    expect(await getSource(db.sql, source.id)).toEqual(source);
+    expect((await addSource(db.sql, { url: source.url })).source).toEqual(source);
+    expect((await dueSources(db.sql, { force: true, ids: [source.id] }))[0]).toEqual(source);
+    expect((await listSources(db.sql)).find((s) => s.id === source.id)).toEqual({ ...source, documents: 0 });
+    const plain = await addSource(db.sql, { url: 'https://example.org/feed-plain' });
+    expect(plain.source).toMatchObject({ kind: 'feed', tags: [], selectors: null, allowHosts: [] });
+    expect(await setSourceAllowHosts(db.sql, plain.source.id, ['127.0.0.1'])).toBe(true);
+    expect((await getSource(db.sql, plain.source.id))?.allowHosts).toEqual(['127.0.0.1']);
+    expect(await removeSource(db.sql, String(source.id))).toEqual(source);
+    expect(await getSource(db.sql, source.id)).toBeNull();
+  });
+});
+
+describe('crawl summary', () => {
+  test('lists every scheduled source, one with no fetch recorded as not fetched', async () => {
+    const a = (await addSource(db.sql, { url: 'https://example.org/summary-a', name: 'A' })).source;
+    const b = (await addSource(db.sql, { url: 'https://example.org/summary-b', name: 'B' })).source;
+    const gone = (await addSource(db.sql, { url: 'https://example.org/summary-gone' })).source;
+    await recordFetch(db.sql, {
+      sourceId: a.id,
+      crawlId: 'csummary1',
+      url: a.url,
+      durationMs: 5,
+      status: 404,
+      notModified: false,
+      bytes: null,
+      contentType: null,
+      etag: null,
+      lastModified: null,
+      body: null,
+      errorCode: 'http_404',
+      error: 'not found',
+    });
+    await removeSource(db.sql, String(gone.id));
+    const summary = await crawlSummary(db.sql, 'csummary1', [a, b, gone]);
+    expect(summary.sources).toEqual([
+      expect.objectContaining({
+        sourceId: a.id,
+        name: 'A',
+        ok: false,
+        errorCode: 'http_404',
+        error: 'not found',
+      }),
+      expect.objectContaining({ sourceId: b.id, name: 'B', ok: false, errorCode: NOT_FETCHED }),
+      expect.objectContaining({
+        sourceId: gone.id,
+        url: gone.url,
+        ok: false,
+        errorCode: NOT_FETCHED,
+        error: expect.stringContaining('removed'),
+      }),
+    ]);
   });
 });
 

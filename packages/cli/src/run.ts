@@ -6,7 +6,7 @@ import {
   type Logger,
   loadConfig,
 } from '@frameline/core';
-import type { Runtime, RuntimeOptions } from '@frameline/pipeline';
+import type { Runtime } from '@frameline/pipeline';
 
 /** Write a line for people on stdout. The CLI is the only package that prints. */
 export function out(line = ''): void {
@@ -32,14 +32,11 @@ export function loadSettings(): { config: Config; log: Logger } {
  * Run a command body with an open runtime and an abort signal tied to SIGINT/SIGTERM, closing everything
  * afterwards whatever happened. A second signal exits at once.
  */
-export async function withRuntime<T>(
-  body: (rt: Runtime, signal: AbortSignal) => Promise<T>,
-  opts: RuntimeOptions = {},
-): Promise<T> {
+export async function withRuntime<T>(body: (rt: Runtime, signal: AbortSignal) => Promise<T>): Promise<T> {
   const { config, log } = loadSettings();
   // Loaded here, not at the top: commands that need no database start without the store and queues.
   const { openRuntime } = await import('@frameline/pipeline');
-  const rt = await openRuntime(config, log, opts);
+  const rt = await openRuntime(config, log);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);

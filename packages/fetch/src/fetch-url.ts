@@ -6,7 +6,7 @@ import { ACCEPT_ENCODING, readBody } from './body.js';
 import { networkError, statusError } from './classify.js';
 import type { HostLimiter } from './limiter.js';
 import { type Agents, createAgents, destroyAgents, HeaderTimeout, sendRequest } from './request.js';
-import type { RobotsCache } from './robots.js';
+import type { RobotsPolicy } from './robots-policy.js';
 
 /** How to fetch. Build `userAgent` with `userAgent(contactUrl)`. */
 export interface FetchOptions {
@@ -21,8 +21,8 @@ export interface FetchOptions {
   maxRedirects?: number;
   /** Hosts or IPs exempt from the private-address guard (tests pass ['127.0.0.1']). */
   allowHosts?: readonly string[];
-  /** Honour robots.txt when given. */
-  robots?: RobotsCache | null;
+  /** Honour robots.txt when given (a `RobotsCache`). */
+  robots?: RobotsPolicy | null;
   /** Per-host politeness when given. */
   limiter?: HostLimiter | null;
   signal?: AbortSignal;
@@ -130,7 +130,7 @@ async function follow(
   for (let hop = 0; ; hop++) {
     seen.add(current.href);
     ctx.onHop(current.href, 'checking robots.txt');
-    if (opts.robots && !(await opts.robots.isAllowed(current.href))) {
+    if (opts.robots && !(await opts.robots.isAllowed(current.href, { allowHosts: opts.allowHosts ?? [] }))) {
       throw new PermanentError(
         'robots_disallowed',
         `${current.href}: the site's robots.txt asks crawlers not to fetch this address`,

@@ -9,5 +9,6 @@ export { type FetchOptions, type FetchResult, fetchUrl, type Validators } from '
 export type { HostLimiter, HostLimiterOptions } from './limiter.js';
 export { type MemoryHostLimiter, memoryHostLimiter } from './memory-limiter.js';
 export { type RedisHostLimiter, type RedisHostLimiterOptions, redisHostLimiter } from './redis-limiter.js';
-export { RobotsCache, type RobotsCacheOptions } from './robots.js';
+export { RobotsCache, type RobotsCacheOptions, type RobotsCheckOptions } from './robots.js';
+export type { RobotsPolicy } from './robots-policy.js';
 export { userAgent } from './user-agent.js';

@@ -1,7 +1,7 @@
 import { describeError, type Logger, PermanentError } from '@frameline/core';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Enqueue, StageContext } from './context.js';
+import type { Enqueue, JobFailure, StageContext } from './context.js';
 import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
 import { retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
@@ -92,11 +92,16 @@ export class BullTransport {
   };
 
   /**
-   * Wait until every job in the crawl's ledger is completed or failed (or already removed by retention).
-   * A job adds its children before it completes, so an empty ledger means the whole crawl is done.
+   * Wait until every job in the crawl's ledger is completed or failed (or already removed by retention), and
+   * return the ones that failed for good. A job adds its children before it completes, so an empty ledger
+   * means the whole crawl is done.
    */
-  async waitForCrawl(crawlId: string, opts: { signal?: AbortSignal; pollMs?: number } = {}): Promise<void> {
+  async waitForCrawl(
+    crawlId: string,
+    opts: { signal?: AbortSignal; pollMs?: number } = {},
+  ): Promise<JobFailure[]> {
     const key = this.ledgerKey(crawlId);
+    const failures: JobFailure[] = [];
     for (;;) {
       if (opts.signal?.aborted) throw new Error('stopped while waiting for the crawl to finish');
       const members = await this.redis.smembers(key);
@@ -106,6 +111,10 @@ export class BullTransport {
         members.map(async (member) => {
           const [queue, jobId] = member.split('/') as [QueueName, string];
           const state = await this.queues[queue].getJobState(jobId);
+          if (state === 'failed') {
+            const job = await this.queues[queue].getJob(jobId);
+            failures.push({ queue, jobId, error: job?.failedReason || 'failed (no reason kept)' });
+          }
           if (state === 'completed' || state === 'failed' || state === 'unknown') done.push(member);
         }),
       );
@@ -113,6 +122,7 @@ export class BullTransport {
       if (done.length < members.length) await sleep(opts.pollMs ?? 250);
     }
     await this.redis.del(key);
+    return failures;
   }
 
   /** How many workers are connected to each queue (BullMQ names its worker connections). */

@@ -1,6 +1,6 @@
 import type { Config, Logger } from '@frameline/core';
 import type { FetchOptions } from '@frameline/fetch';
-import type { Sql } from '@frameline/store';
+import type { SourceRow, Sql } from '@frameline/store';
 import type { RuleSet } from '@frameline/tag';
 import type { JobMap, QueueName } from './queues.js';
 
@@ -15,6 +15,24 @@ export interface StageContext {
   ruleSet: RuleSet;
   fetchOptions: FetchOptions;
   enqueue: Enqueue;
+}
+
+/** A job that failed for good: its queue, id and last error. */
+export interface JobFailure {
+  queue: QueueName;
+  jobId: string;
+  error: string;
+}
+
+/**
+ * The fetch options for a request made on a source's behalf (its feed, or a page its items link to): the
+ * runtime's, plus the hosts that source may reach although they resolve to private addresses. The allowance
+ * is read from the source row by whichever process runs the job, so it holds for every worker and for no
+ * other source.
+ */
+export function fetchOptionsFor(base: FetchOptions, source: Pick<SourceRow, 'allowHosts'>): FetchOptions {
+  if (source.allowHosts.length === 0) return base;
+  return { ...base, allowHosts: [...(base.allowHosts ?? []), ...source.allowHosts] };
 }
 
 /** Facts about the attempt being made, for processors that behave differently on the last one. */

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { type CrawlSummary, crawlSummary, dueSources, type SourceRow } from '@frameline/store';
+import {
+  type CrawlSummary,
+  crawlSummary,
+  dueSources,
+  NOT_FETCHED,
+  type SourceOutcome,
+  type SourceRow,
+} from '@frameline/store';
 import { BullTransport } from './bullmq.js';
-import type { Enqueue } from './context.js';
-import { type JobFailure, LocalRunner } from './local-runner.js';
+import type { Enqueue, JobFailure } from './context.js';
+import { LocalRunner } from './local-runner.js';
+import { type JobMap, jobIdFor } from './queues.js';
 import type { Runtime } from './runtime.js';
 
 export interface CrawlOptions {
@@ -20,7 +28,7 @@ export interface CrawlOptions {
 export interface CrawlResult extends CrawlSummary {
   mode: 'in-process' | 'bullmq';
   durationMs: number;
-  /** Jobs that failed for good, in-process only (BullMQ keeps its own failed set). */
+  /** Jobs of this crawl that failed for good, in either mode. */
   failures: JobFailure[];
 }
 
@@ -29,17 +37,36 @@ export function newCrawlId(): string {
   return `c${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 }
 
+function fetchPayload(s: SourceRow, crawlId: string, force: boolean): JobMap['fetch'] {
+  // Scheduled fetches are keyed by their due time, so two crawls started together fetch a source once.
+  return { sourceId: s.id, slot: force ? crawlId : String(s.nextFetchAt.getTime()), crawlId };
+}
+
 function enqueueFetches(enqueue: Enqueue, sources: SourceRow[], crawlId: string, force: boolean) {
-  return Promise.all(
-    sources.map((s) =>
-      enqueue('fetch', {
-        sourceId: s.id,
-        // Scheduled fetches are keyed by their due time, so two crawls started together fetch a source once.
-        slot: force ? crawlId : String(s.nextFetchAt.getTime()),
-        crawlId,
-      }),
-    ),
+  return Promise.all(sources.map((s) => enqueue('fetch', fetchPayload(s, crawlId, force))));
+}
+
+/**
+ * A source that ended with no fetch recorded says what this process knows beyond the database: that its
+ * fetch job failed (and why), or that the crawl was stopped.
+ */
+function explainNotFetched(
+  outcomes: SourceOutcome[],
+  sources: SourceRow[],
+  failures: JobFailure[],
+  crawl: { crawlId: string; force: boolean; stopped: boolean },
+): SourceOutcome[] {
+  const jobOf = new Map(
+    sources.map((s) => [s.id, jobIdFor('fetch', fetchPayload(s, crawl.crawlId, crawl.force))]),
   );
+  const failed = new Map(failures.filter((f) => f.queue === 'fetch').map((f) => [f.jobId, f.error]));
+  return outcomes.map((o) => {
+    if (o.errorCode !== NOT_FETCHED) return o;
+    const error = failed.get(jobOf.get(o.sourceId) ?? '');
+    if (error) return { ...o, error: `its fetch job failed without recording a fetch: ${error}` };
+    if (crawl.stopped) return { ...o, error: 'the crawl was stopped before this source was fetched' };
+    return o;
+  });
 }
 
 /**
@@ -49,8 +76,9 @@ function enqueueFetches(enqueue: Enqueue, sources: SourceRow[], crawlId: string,
 export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<CrawlResult> {
   const started = performance.now();
   const crawlId = newCrawlId();
+  const force = opts.force ?? false;
   const sources = await dueSources(rt.store.sql, {
-    force: opts.force ?? false,
+    force,
     tag: opts.tag ?? null,
     ids: opts.sourceIds ?? null,
   });
@@ -69,7 +97,7 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
       log: rt.log,
     });
     try {
-      await enqueueFetches(transport.enqueue, sources, crawlId, opts.force ?? false);
+      await enqueueFetches(transport.enqueue, sources, crawlId, force);
       if (sources.length > 0) {
         const counts = await transport.workerCounts();
         const idle = Object.entries(counts)
@@ -81,7 +109,7 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
           );
         }
       }
-      await transport.waitForCrawl(crawlId, opts.signal ? { signal: opts.signal } : {});
+      failures = await transport.waitForCrawl(crawlId, opts.signal ? { signal: opts.signal } : {});
     } finally {
       await transport.close();
     }
@@ -93,16 +121,19 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
     const onAbort = () => void runner.stop();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      await enqueueFetches(runner.enqueue, sources, crawlId, opts.force ?? false);
+      await enqueueFetches(runner.enqueue, sources, crawlId, force);
       await runner.drain();
     } finally {
       opts.signal?.removeEventListener('abort', onAbort);
     }
     failures = runner.failures;
   }
-  const summary = await crawlSummary(rt.store.sql, crawlId);
+  // Every scheduled source is listed, including one whose job never got as far as recording a fetch.
+  const summary = await crawlSummary(rt.store.sql, crawlId, sources);
+  const stopped = opts.signal?.aborted ?? false;
   return {
     ...summary,
+    sources: explainNotFetched(summary.sources, sources, failures, { crawlId, force, stopped }),
     mode: rt.config.redisUrl ? 'bullmq' : 'in-process',
     durationMs: Math.round(performance.now() - started),
     failures,

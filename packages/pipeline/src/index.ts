@@ -1,12 +1,12 @@
 export { BullTransport, redactUrl } from './bullmq.js';
-export type { Attempt, Enqueue, Processor, StageContext } from './context.js';
+export type { Attempt, Enqueue, JobFailure, Processor, StageContext } from './context.js';
 export { type CrawlOptions, type CrawlResult, crawlOnce, newCrawlId } from './crawl.js';
 export { DEFAULT_SOURCES } from './default-sources.js';
 export { type Discovery, discoverSource } from './discover.js';
 export { canonicalizeUrl, itemGuid, SUMMARY_ONLY_CHARS, toDocumentInput, wantsArticle } from './items.js';
-export { type JobFailure, LocalRunner } from './local-runner.js';
+export { LocalRunner } from './local-runner.js';
 export { ATTEMPTS, isQueueName, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
 export { MAX_RETRY_DELAY_MS, retryDelayMs } from './retry.js';
-export { openFetchOptions, openRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+export { openFetchOptions, openRuntime, type Runtime } from './runtime.js';
 export { PROCESSORS } from './stages/index.js';
 export { runWorker, type WorkerOptions } from './worker.js';

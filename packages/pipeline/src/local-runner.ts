@@ -1,14 +1,8 @@
 import { describeError, PermanentError, toError } from '@frameline/core';
-import type { Enqueue, StageContext } from './context.js';
+import type { Enqueue, JobFailure, StageContext } from './context.js';
 import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
 import { retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
-
-export interface JobFailure {
-  queue: QueueName;
-  jobId: string;
-  error: string;
-}
 
 interface LocalJob {
   queue: QueueName;

@@ -21,11 +21,6 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export interface RuntimeOptions {
-  /** Extra hosts exempt from the private-address guard (the demo's local server). */
-  allowHosts?: readonly string[];
-}
-
 /** Fetch options for commands that fetch without a runtime (no politeness state, no robots cache). */
 export function openFetchOptions(config: Config): FetchOptions {
   return {
@@ -37,7 +32,12 @@ export function openFetchOptions(config: Config): FetchOptions {
   };
 }
 
-export async function openRuntime(config: Config, log: Logger, opts: RuntimeOptions = {}): Promise<Runtime> {
+/**
+ * Open the store (migrated), the rule set, the host limiter and the robots cache. Only FRAMELINE_ALLOW_HOSTS
+ * lifts the private-address guard here, for every fetch; a source's own allowance (its `allowHosts`, such as
+ * the demo's local server) is added per job by the stages, so it holds in whichever process runs the job.
+ */
+export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   const ruleSet = loadRuleSet(config.rulesFile);
   const store = await openStore(config, log);
   try {
@@ -51,7 +51,7 @@ export async function openRuntime(config: Config, log: Logger, opts: RuntimeOpti
     await store.close();
     throw err;
   }
-  const allowHosts = [...config.allowHosts, ...(opts.allowHosts ?? [])];
+  const allowHosts = config.allowHosts;
   const ua = userAgent(config.contactUrl);
   // Per-host politeness is shared by every worker through Redis when there is one, else kept in memory.
   const limits = { maxConcurrent: config.hostConcurrency, minDelayMs: config.hostDelayMs };

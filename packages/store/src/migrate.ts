@@ -4,8 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '@frameline/core';
 import type { Sql } from './connect.js';
 
-/** Where the numbered SQL migrations live: `infra/migrations/NNNN_name.sql`. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../infra/migrations/', import.meta.url));
+/**
+ * Where the numbered SQL migrations live: `migrations/NNNN_name.sql` in this package, shipped with the code
+ * that runs them. Resolved from this module's own location, one level below the package root, which holds
+ * for `src/` run through tsx and for a compiled sibling `dist/` alike.
+ */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
 
 // Any constant works; it only has to be the same for every frameline process sharing a database.
 const MIGRATION_LOCK_KEY = 7_021_918_001;

@@ -20,6 +20,8 @@ export interface SourceRow {
   lastError: string | null;
   lastErrorAt: Date | null;
   pausedAt: Date | null;
+  /** Hosts or IPs this source may fetch although they resolve to private addresses (its own allowance). */
+  allowHosts: string[];
 }
 
 export { ARTICLE_MODES, type ArticleMode } from '@frameline/core';
@@ -32,40 +34,70 @@ export interface NewSource {
   selectors?: Record<string, string> | null;
   articleMode?: ArticleMode;
   pollIntervalS?: number;
+  /** See SourceRow.allowHosts; empty unless a private host is meant (the demo's local server). */
+  allowHosts?: string[];
 }
 
-const COLUMNS = `id, url, kind, name, tags, selectors, article_mode as "articleMode",
-  poll_interval_s as "pollIntervalS", etag,
-  last_modified as "lastModified", next_fetch_at as "nextFetchAt", last_fetched_at as "lastFetchedAt",
-  last_ok_at as "lastOkAt", error_count as "errorCount", last_error_code as "lastErrorCode",
-  last_error as "lastError", last_error_at as "lastErrorAt", paused_at as "pausedAt"`;
+/**
+ * The columns of a SourceRow. A fragment with no interpolation: aliases cannot be spelt through `sql(names)`,
+ * and a fragment is as safe as any tagged template (it must come from the `sql` that runs the query).
+ */
+function columns(sql: Sql) {
+  return sql`id, url, kind, name, tags, selectors, article_mode as "articleMode",
+    poll_interval_s as "pollIntervalS", etag,
+    last_modified as "lastModified", next_fetch_at as "nextFetchAt", last_fetched_at as "lastFetchedAt",
+    last_ok_at as "lastOkAt", error_count as "errorCount", last_error_code as "lastErrorCode",
+    last_error as "lastError", last_error_at as "lastErrorAt", paused_at as "pausedAt",
+    allow_hosts as "allowHosts"`;
+}
 
 /** A source fails this many times in a row before it is paused (it then needs `sources resume`). */
 export const PAUSE_AFTER_ERRORS = 10;
 
 /** Add a source; adding a URL that is already there returns the existing row with `created: false`. */
 export async function addSource(sql: Sql, s: NewSource): Promise<{ source: SourceRow; created: boolean }> {
+  const row = {
+    url: s.url,
+    kind: s.kind ?? 'feed',
+    name: s.name ?? null,
+    // Plain arrays, not sql.array(): on a new connection sql.array() infers `text` before postgres.js has
+    // learnt the array types (porsager/postgres#789), and the insert fails.
+    tags: s.tags ?? [],
+    selectors: s.selectors ? sql.json(s.selectors) : null,
+    article_mode: s.articleMode ?? 'auto',
+    poll_interval_s: s.pollIntervalS ?? 3600,
+    allow_hosts: s.allowHosts ?? [],
+  };
   const inserted = await sql<SourceRow[]>`
-    insert into sources (url, kind, name, tags, selectors, article_mode, poll_interval_s)
-    values (${s.url}, ${s.kind ?? 'feed'}, ${s.name ?? null}, ${sql.array(s.tags ?? [])},
-            ${s.selectors ? sql.json(s.selectors) : null}, ${s.articleMode ?? 'auto'}, ${s.pollIntervalS ?? 3600})
+    insert into sources ${sql(row)}
     on conflict (url) do nothing
-    returning ${sql.unsafe(COLUMNS)}`;
+    returning ${columns(sql)}`;
   if (inserted[0]) return { source: inserted[0], created: true };
-  const [existing] = await sql<SourceRow[]>`select ${sql.unsafe(COLUMNS)} from sources where url = ${s.url}`;
+  const [existing] = await sql<SourceRow[]>`select ${columns(sql)} from sources where url = ${s.url}`;
   if (!existing) throw new Error(`source ${s.url} vanished while being added`);
   return { source: existing, created: false };
 }
 
+/**
+ * Replace the hosts a source may fetch although they resolve to private addresses (SourceRow.allowHosts).
+ * Returns false when there is no such source.
+ */
+export async function setSourceAllowHosts(sql: Sql, id: number, hosts: readonly string[]): Promise<boolean> {
+  const rows = await sql`
+    update sources set allow_hosts = ${[...hosts]}, updated_at = now()
+    where id = ${id} returning id`;
+  return rows.length > 0;
+}
+
 export async function listSources(sql: Sql): Promise<(SourceRow & { documents: number })[]> {
   return sql<(SourceRow & { documents: number })[]>`
-    select ${sql.unsafe(COLUMNS)},
+    select ${columns(sql)},
            (select count(*)::int from documents d where d.source_id = s.id) as documents
     from sources s order by id`;
 }
 
 export async function getSource(sql: Sql, id: number): Promise<SourceRow | null> {
-  const [row] = await sql<SourceRow[]>`select ${sql.unsafe(COLUMNS)} from sources where id = ${id}`;
+  const [row] = await sql<SourceRow[]>`select ${columns(sql)} from sources where id = ${id}`;
   return row ?? null;
 }
 
@@ -73,10 +105,8 @@ export async function getSource(sql: Sql, id: number): Promise<SourceRow | null>
 export async function removeSource(sql: Sql, idOrUrl: string): Promise<SourceRow | null> {
   const byId = /^\d+$/.test(idOrUrl);
   const [row] = byId
-    ? await sql<
-        SourceRow[]
-      >`delete from sources where id = ${Number(idOrUrl)} returning ${sql.unsafe(COLUMNS)}`
-    : await sql<SourceRow[]>`delete from sources where url = ${idOrUrl} returning ${sql.unsafe(COLUMNS)}`;
+    ? await sql<SourceRow[]>`delete from sources where id = ${Number(idOrUrl)} returning ${columns(sql)}`
+    : await sql<SourceRow[]>`delete from sources where url = ${idOrUrl} returning ${columns(sql)}`;
   return row ?? null;
 }
 
@@ -91,7 +121,7 @@ export async function dueSources(
   opts: { force?: boolean; tag?: string | null; ids?: number[] | null } = {},
 ): Promise<SourceRow[]> {
   return sql<SourceRow[]>`
-    select ${sql.unsafe(COLUMNS)} from sources
+    select ${columns(sql)} from sources
     where paused_at is null
       ${opts.force ? sql`` : sql`and next_fetch_at <= now()`}
       ${opts.tag ? sql`and ${opts.tag} = any(tags)` : sql``}

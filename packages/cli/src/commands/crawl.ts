@@ -1,6 +1,7 @@
 import type { CrawlResult } from '@frameline/pipeline';
+import type { Sql } from '@frameline/store';
 import type { Command } from 'commander';
-import { DEMO_PORT, startDemoServer } from '../demo-server.js';
+import { DEMO_PORT, type DemoServer, startDemoServer } from '../demo-server.js';
 import { note, out, parseIntOption, withRuntime } from '../run.js';
 
 interface CrawlFlags {
@@ -27,39 +28,57 @@ export function crawlCommand(program: Command): void {
       const { addSource, countSources, nextDueAt } = await import('@frameline/store');
       const demo = o.demo ? await startDemoServer(o.demoPort) : null;
       try {
-        await withRuntime(
-          async (rt, signal) => {
-            const sql = rt.store.sql;
-            if (demo) {
-              for (const f of demo.feeds) await addSource(sql, { url: f.url, name: f.name, tags: ['demo'] });
-            } else if ((await countSources(sql)) === 0) {
-              for (const s of DEFAULT_SOURCES) await addSource(sql, s);
-              note(
-                `no sources yet: added ${DEFAULT_SOURCES.length} default ML-ecosystem feeds (see \`frameline sources list\`)`,
-              );
-            }
-            const where =
-              rt.store.mode === 'pglite' ? `PGlite at ${rt.store.where}` : `Postgres ${rt.store.where}`;
-            for (;;) {
-              const result = await crawlOnce(rt, {
-                force: o.force || Boolean(demo),
-                tag: demo ? 'demo' : (o.tag ?? null),
-                signal,
-                onNotice: (m) => note(`frameline: ${m}`),
-              });
-              if (o.json) out(JSON.stringify(result));
-              else printSummary(result, where);
-              if (o.once || demo || signal.aborted) break;
-              await sleepUntilDue(await nextDueAt(sql), signal);
-              if (signal.aborted) break;
-            }
-          },
-          demo ? { allowHosts: ['127.0.0.1'] } : {},
-        );
+        await withRuntime(async (rt, signal) => {
+          const sql = rt.store.sql;
+          const demoIds = demo ? await addDemoSources(sql, demo) : null;
+          if (!demo && (await countSources(sql)) === 0) {
+            for (const s of DEFAULT_SOURCES) await addSource(sql, s);
+            note(
+              `no sources yet: added ${DEFAULT_SOURCES.length} default ML-ecosystem feeds (see \`frameline sources list\`)`,
+            );
+          }
+          const where =
+            rt.store.mode === 'pglite' ? `PGlite at ${rt.store.where}` : `Postgres ${rt.store.where}`;
+          for (;;) {
+            const result = await crawlOnce(rt, {
+              force: o.force || Boolean(demo),
+              // The demo crawls this server's feeds only, not demo sources left from runs on other ports.
+              ...(demoIds ? { sourceIds: demoIds } : { tag: o.tag ?? null }),
+              signal,
+              onNotice: (m) => note(`frameline: ${m}`),
+            });
+            if (o.json) out(JSON.stringify(result));
+            else printSummary(result, where);
+            if (o.once || demo || signal.aborted) break;
+            await sleepUntilDue(await nextDueAt(sql), signal);
+            if (signal.aborted) break;
+          }
+        });
       } finally {
         await demo?.close();
       }
     });
+}
+
+/**
+ * Add the demo feeds as sources allowed to reach the demo server's loopback address, and return their ids. The
+ * allowance is kept on the sources, not in this process, so `frameline worker` processes fetch them too
+ * (REDIS_URL), and the guard stays up for every other source. A demo source added before allowances existed
+ * gets one now, and one paused by earlier failures (a worker refused it) is resumed.
+ */
+async function addDemoSources(sql: Sql, demo: DemoServer): Promise<number[]> {
+  const { addSource, resumeSource, setSourceAllowHosts } = await import('@frameline/store');
+  const allowHosts = [new URL(demo.origin).hostname];
+  const ids: number[] = [];
+  for (const f of demo.feeds) {
+    const { source } = await addSource(sql, { url: f.url, name: f.name, tags: ['demo'], allowHosts });
+    if (!allowHosts.every((h) => source.allowHosts.includes(h))) {
+      await setSourceAllowHosts(sql, source.id, [...new Set([...source.allowHosts, ...allowHosts])]);
+    }
+    if (source.pausedAt) await resumeSource(sql, source.id);
+    ids.push(source.id);
+  }
+  return ids;
 }
 
 function printSummary(r: CrawlResult, where: string): void {

@@ -1,9 +1,9 @@
 import { extractArticle } from '@frameline/article';
 import { describeError, PermanentError, toError } from '@frameline/core';
 import { fetchUrl } from '@frameline/fetch';
-import { getDocument, markDuplicateById, storeArticle } from '@frameline/store';
+import { getDocument, getSource, markDuplicateById, storeArticle } from '@frameline/store';
 import { decodeBuffer } from 'encoding-sniffer';
-import type { Processor } from '../context.js';
+import { fetchOptionsFor, type Processor } from '../context.js';
 import { canonicalizeUrl } from '../items.js';
 
 const ACCEPT_HTML = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5';
@@ -26,7 +26,10 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
     });
   if (!doc.url) return next();
   try {
-    const res = await fetchUrl(doc.url, null, { ...ctx.fetchOptions, accept: ACCEPT_HTML });
+    // The page is fetched on the source's behalf, with the source's allowance (the demo's pages are local).
+    const source = await getSource(ctx.sql, doc.sourceId);
+    const base = source ? fetchOptionsFor(ctx.fetchOptions, source) : ctx.fetchOptions;
+    const res = await fetchUrl(doc.url, null, { ...base, accept: ACCEPT_HTML });
     const html = decodeBuffer(Buffer.from(res.body), {
       ...(res.contentType ? { transportLayerEncodingLabel: charsetOf(res.contentType) } : {}),
     });

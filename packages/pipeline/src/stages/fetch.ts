@@ -8,7 +8,7 @@ import {
   markSourceOk,
   recordFetch,
 } from '@frameline/store';
-import type { Processor } from '../context.js';
+import { fetchOptionsFor, type Processor } from '../context.js';
 import { MAX_RETRY_DELAY_MS } from '../retry.js';
 
 /**
@@ -24,7 +24,7 @@ export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
     source.etag || source.lastModified ? { etag: source.etag, lastModified: source.lastModified } : null;
   const started = performance.now();
   try {
-    const res = await fetchUrl(source.url, previous, ctx.fetchOptions);
+    const res = await fetchUrl(source.url, previous, fetchOptionsFor(ctx.fetchOptions, source));
     const fetchId = await recordFetch(ctx.sql, {
       sourceId: source.id,
       crawlId: payload.crawlId,
