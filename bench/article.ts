@@ -1,9 +1,8 @@
 // Article extraction on readability's 130 test pages: shingle F1 (scrapinghub benchmark measure),
 // pages/s on one core, title/byline agreement. Run: `npx tsx bench/article.ts` (pin with
 // `taskset -c 0` for a strict one-core figure). Writes the `article` section of BENCHMARKS.md.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { extractArticle } from '@frameline/article';
 import {
   aggregate,
@@ -13,6 +12,7 @@ import {
   loadReadabilityCorpus,
   naiveBodyText,
   scorePage,
+  writeBenchSection,
 } from '@frameline/testkit';
 
 const RUNS = 7;
@@ -107,15 +107,4 @@ Most title misses are deliberate: we strip a " | Site" suffix that Readability k
 
 process.stdout.write(`${section}\n`);
 
-const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-const start = '<!-- bench:article -->';
-const end = '<!-- /bench:article -->';
-const block = `${start}\n${section}${end}`;
-const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-const i = current.indexOf(start);
-const j = current.indexOf(end);
-const next =
-  i >= 0 && j > i
-    ? current.slice(0, i) + block + current.slice(j + end.length)
-    : `${current.trimEnd()}\n\n${block}\n`;
-writeFileSync(file, next);
+writeBenchSection('article', section);

@@ -4,9 +4,7 @@
  * Prints a Markdown section and writes it into BENCHMARKS.md between its own markers.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { startFetchFixture } from '@frameline/testkit';
+import { startFetchFixture, writeBenchSection } from '@frameline/testkit';
 import { fetchUrl } from '../packages/fetch/src/fetch-url.js';
 
 const RUNS = 7;
@@ -55,7 +53,6 @@ await server.close();
 
 const nproc = execSync('nproc').toString().trim();
 const section = [
-  '<!-- bench:fetch-limits -->',
   '## fetch: fetchUrl overhead and gzip-bomb cost',
   '',
   `Machine: ${nproc} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; median of ${RUNS} runs;`,
@@ -67,14 +64,7 @@ const section = [
   `| fetchUrl (SSRF check, fresh connection per call, streaming gunzip), sequential GETs | ${median(ours).toFixed(0)} req/s |`,
   `| gzip bomb (16 GiB offered, cap 15 MiB): time to body_too_large | ${median(bombMs).toFixed(0)} ms |`,
   `| gzip bomb: peak JS heap + ArrayBuffer growth while refusing it (sampled every ms) | ${median(bombHeapMiB).toFixed(1)} MiB |`,
-  '<!-- /bench:fetch-limits -->',
 ].join('\n');
 process.stdout.write(`${section}\n`);
 
-const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-const pattern = /<!-- bench:fetch-limits -->[\s\S]*?<!-- \/bench:fetch-limits -->/;
-writeFileSync(
-  file,
-  pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`,
-);
+writeBenchSection('fetch-limits', section);

@@ -13,8 +13,8 @@ import {
   compareWithRssParser,
   RSS_PARSER_CUSTOM_FIELDS,
   type SuiteSummary,
+  writeBenchSubsection,
 } from '@frameline/testkit';
-import { writeBenchSubsection } from './parse-section.js';
 
 const { ours, rssParser, causes } = await compareWithRssParser();
 if (ours.applicable !== rssParser.applicable) throw new Error('the two rows did not run the same cases');

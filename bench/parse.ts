@@ -1,45 +1,17 @@
-// Throughput of @frameline/parse `parseFeed` over every real feed in ../shared/corpora, against plain
-// rss-parser `parseString` on the same inputs decoded as UTF-8 (what a caller without our byte handling does),
-// measured in the same run; plus the feedparser-suite pass share. Writes the `parse` section of BENCHMARKS.md.
-// Run: npx tsx bench/parse.ts
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { corporaDir, createRssParserBaseline, runFeedparserSuite } from '@frameline/testkit';
+import {
+  createRssParserBaseline,
+  realFeedFiles,
+  runFeedparserSuite,
+  writeBenchSection,
+} from '@frameline/testkit';
 import { parseFeed } from '../packages/parse/src/index.js';
-import { writeBenchSection } from './parse-section.js';
 
 const RUNS = 7;
 const loadAtStart = loadavg()[0] ?? 0;
-const corpora = corporaDir();
-const DIRS = [
-  'rss-parser/test/input',
-  'miniflux-v2/internal/reader/parser/testdata',
-  'node-feedparser/test/feeds',
-  'Olshansk-rss-feeds/feeds',
-];
-
-interface Input {
-  name: string;
-  bytes: Uint8Array;
-}
-
 // Real feeds only: every file our parser reads as a feed (pages and deliberate non-feeds are left out).
-const candidates: Input[] = DIRS.flatMap((dir) =>
-  readdirSync(join(corpora, dir))
-    .filter((f) => /\.(xml|rss|atom|rdf)$/.test(f))
-    .map((f) => ({ name: `${dir.split('/')[0]}/${f}`, bytes: readFileSync(join(corpora, dir, f)) })),
-);
-const inputs: Input[] = [];
-for (const input of candidates) {
-  try {
-    await parseFeed(input.bytes);
-    inputs.push(input);
-  } catch {
-    // not a feed
-  }
-}
+const inputs = await realFeedFiles(parseFeed);
 const totalBytes = inputs.reduce((n, i) => n + i.bytes.length, 0);
 // The baseline gets text, as rss-parser wants it: gunzipped where needed, then decoded as UTF-8.
 const texts = inputs.map((i) => {

@@ -1,5 +1,5 @@
+import { htmlToText } from '@frameline/parse';
 import { aiLabItems, articlePages, otherFeedItems } from '@frameline/testkit';
-import { htmlToText } from '../packages/tag/src/index.js';
 
 /** The real documents the tag benchmark runs over: each feed item's title and body, each page's text. */
 export function realDocuments(): { docs: string[]; sources: string } {

@@ -4,9 +4,8 @@
  * BENCHMARKS.md.  Run: npx tsx bench/tag.ts
  */
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { writeBenchSection } from '@frameline/testkit';
 import { findMentions, loadRuleSet, type RuleSet, tag } from '../packages/tag/src/index.js';
 import { corpusOf, realDocuments, utf8Bytes } from './tag-corpus.js';
 
@@ -159,22 +158,7 @@ function main(): void {
   ].join('\n');
   if (sink === 0.5) process.stdout.write('');
   process.stdout.write(`${section}\n`);
-  writeSection(section);
-}
-
-function writeSection(section: string): void {
-  const path = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-  const open = '<!-- bench:tag -->';
-  const close = '<!-- /bench:tag -->';
-  const block = `${open}\n${section}\n${close}`;
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const a = current.indexOf(open);
-  const b = current.indexOf(close);
-  const next =
-    a >= 0 && b > a
-      ? current.slice(0, a) + block + current.slice(b + close.length)
-      : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, next);
+  writeBenchSection('tag', section);
 }
 
 main();

@@ -108,7 +108,7 @@ test('rules check names the line of each error, and passes the bundled rules', a
     expect(bad.stdout).toMatch(new RegExp(`${file}:10:\\d+: .*gadget`));
     const good = await runCli(['rules', 'check'], {});
     expect(good.code, good.stdout + good.stderr).toBe(0);
-    expect(good.stdout).toMatch(/default\.yaml: ok/);
+    expect(good.stdout).toMatch(/rules\/default: ok/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

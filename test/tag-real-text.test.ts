@@ -1,14 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { ExtractResult } from '@frameline/core';
-import {
-  compileRules,
-  defaultRulesPath,
-  htmlToText,
-  loadRuleSet,
-  type RuleSet,
-  tag,
-  tagHtml,
-} from '@frameline/tag';
+import { htmlToText } from '@frameline/parse';
+import { defaultRulesPath, loadRuleSet, type RuleSet, tag, tagHtml } from '@frameline/tag';
 import { aiLabItems, articlePages, otherFeedItems } from '@frameline/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -71,7 +63,7 @@ describe('on real texts', () => {
     expect(item).toBeDefined();
     const text = item?.body ?? '';
     expect(tag(text, rules)).toEqual(tag(text, rules));
-    const again = compileRules(readFileSync(defaultRulesPath(), 'utf8'), 'default.yaml');
+    const again = loadRuleSet(defaultRulesPath());
     expect(again.version).toBe(rules.version);
     expect(tag(text, again)).toEqual(tag(text, rules));
   });

@@ -11,8 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFeed } from '@frameline/parse';
-import { htmlToText } from '@frameline/tag';
+import { htmlToText, parseFeed } from '@frameline/parse';
 import { marked } from 'marked';
 import { parse as parseYaml } from 'yaml';
 import { sharedDir } from './lib.js';

@@ -16,8 +16,8 @@ import {
   type ExtractedEntity,
   type ExtractResult,
 } from '@frameline/core';
-import { parseFeed } from '@frameline/parse';
-import { htmlToText, type RuleSet, tagDocument } from '@frameline/tag';
+import { htmlToText, parseFeed } from '@frameline/parse';
+import { type RuleSet, tagDocument } from '@frameline/tag';
 import { corporaDir } from '@frameline/testkit';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

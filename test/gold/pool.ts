@@ -9,8 +9,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseFeed } from '@frameline/parse';
-import { htmlToText, loadRuleSet, tag } from '@frameline/tag';
+import { htmlToText, parseFeed } from '@frameline/parse';
+import { loadRuleSet, tag } from '@frameline/tag';
 import { goldItemKeys, reservedForHeldout2, sharedDir } from './lib.js';
 
 /** Every feed file of the corpora the gold sets draw from, relative to `shared/corpora`. */

@@ -6,15 +6,16 @@
  *
  * --set       the set that --verbose lists errors for (default dev = items.jsonl; heldout = heldout.jsonl).
  *             Both sets are always scored for the summary tables.
- * --rules     rules file to score (default: the bundled packages/tag/rules/default.yaml)
+ * --rules     rules file to score (default: the bundled rule set, packages/tag/rules/default/)
  * --verbose   list each item's false positives and false negatives (entities and announcements)
  * --no-write  print only; leave BENCHMARKS.md alone
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultRulesPath, loadRuleSet } from '@frameline/tag';
+import { BENCHMARKS_FILE, writeBenchSection } from '@frameline/testkit';
 import {
   type Claim,
   GOLD_SETS,
@@ -120,22 +121,6 @@ function section(sets: ScoredSet[], rulesLabel: string): string {
   return lines.join('\n');
 }
 
-function writeSection(markdown: string): string {
-  const path = join(REPO_ROOT, 'BENCHMARKS.md');
-  const begin = '<!-- bench:gold -->';
-  const end = '<!-- /bench:gold -->';
-  const block = `${begin}\n${markdown}\n${end}`;
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n';
-  const from = current.indexOf(begin);
-  const to = current.indexOf(end);
-  const next =
-    from >= 0 && to > from
-      ? current.slice(0, from) + block + current.slice(to + end.length)
-      : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(path, next);
-  return path;
-}
-
 function isSetName(name: string): name is GoldSetName {
   return name in GOLD_SETS;
 }
@@ -194,7 +179,10 @@ async function main(): Promise<void> {
   const chosen = sets.find((s) => s.name === selected);
   if (values.verbose && chosen) process.stdout.write(`${verboseReport(chosen.score)}\n\n`);
   process.stdout.write(`${markdown}\n`);
-  if (!values['no-write']) process.stdout.write(`\nwrote the gold section of ${writeSection(markdown)}\n`);
+  if (!values['no-write']) {
+    writeBenchSection('gold', markdown);
+    process.stdout.write(`\nwrote the gold section of ${BENCHMARKS_FILE}\n`);
+  }
 }
 
 await main();

@@ -9,8 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFeed } from '@frameline/parse';
-import { htmlToText } from '@frameline/tag';
+import { htmlToText, parseFeed } from '@frameline/parse';
 import { GOLD_SETS, goldItemKeys, loadGoldTexts, readGold, reservedForHeldout2, sharedDir } from './lib.js';
 
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 // Page metadata: title, byline, published date (with where it came from) and canonical URL, from
 // JSON-LD, <meta> tags (Open Graph, Dublin Core, Parse.ly, article:*), <link> and <time> elements.
-import { toIsoDate } from './dates.js';
+import { parseDate } from '@frameline/parse';
 import { type JsonLdArticle, readJsonLd } from './json-ld.js';
 import type { PageScan } from './scan.js';
 import { textSimilarity } from './similarity.js';
@@ -86,14 +86,14 @@ function publishedFrom(
   json: JsonLdArticle | null,
   scan: PageScan,
 ): { published: string | null; from: string | null } {
-  const fromJson = toIsoDate(json?.datePublished);
+  const fromJson = parseDate(json?.datePublished);
   if (fromJson) return { published: fromJson, from: 'json-ld' };
   for (const k of DATE_KEYS) {
-    const v = toIsoDate(scan.metas.get(k));
+    const v = parseDate(scan.metas.get(k));
     if (v) return { published: v, from: `meta:${k}` };
   }
   for (const raw of [scan.timePublished, scan.timeFirst]) {
-    const v = toIsoDate(raw);
+    const v = parseDate(raw);
     if (v) return { published: v, from: 'time-element' };
   }
   return { published: null, from: null };

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --conditions=frameline-dist
 import { describeConfig } from '@frameline/core';
 import { Command, CommanderError } from 'commander';
 import { crawlCommand } from './commands/crawl.js';

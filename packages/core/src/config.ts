@@ -19,7 +19,7 @@ const FIELDS = {
   home: {
     env: 'FRAMELINE_HOME',
     schema: z.string().min(1).default('./.frameline'),
-    doc: 'Directory for embedded data (PGlite).',
+    doc: 'Directory for embedded data (PGlite) and caches (compiled rule sets under cache/).',
   },
   logLevel: {
     env: 'LOG_LEVEL',
@@ -99,7 +99,7 @@ const FIELDS = {
   rulesFile: {
     env: 'FRAMELINE_RULES',
     schema: z.string().min(1).optional(),
-    doc: 'Rules YAML file. Unset: the bundled default rule set.',
+    doc: 'Rules: a YAML file, or a folder whose YAML files form one rule set. Unset: the bundled default.',
   },
 } as const;
 

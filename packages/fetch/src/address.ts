@@ -87,7 +87,7 @@ export async function resolveChecked(
     throw new PermanentError(
       'blocked_address',
       `refused to fetch ${url.href}: ${host} resolves to a private or internal address (${list}); ` +
-        'add it to FRAMELINE_ALLOW_HOSTS (every source) or to the source\'s allow_hosts if this is intended',
+        "add it to FRAMELINE_ALLOW_HOSTS (every source) or to the source's allow_hosts if this is intended",
     );
   }
   return addresses;

@@ -1,7 +1,8 @@
 /**
  * Date strings found in feeds → ISO 8601 UTC. Covers RFC 822/2822 (with its many real-world deviations),
  * W3C-DTF/ISO 8601 (extended and basic forms, ordinal dates), asctime, Perforce, and the Greek, Korean and
- * Hungarian forms feedparser reads. Anything unrecognised is null: a date is never invented.
+ * Hungarian forms feedparser reads. Anything unrecognised is null: a date is never invented. The one date
+ * reader of frameline: feeds, article pages (meta tags, JSON-LD, <time>) and the CLI's flags all use it.
  */
 
 const MONTHS: Record<string, number> = {
@@ -104,19 +105,25 @@ const HUNGARIAN_MONTHS: Record<string, number> = {
   december: 12,
 };
 
+/** The years a date of a feed, page or announcement may have. */
+export const EARLIEST_YEAR = 1970;
+export const LATEST_YEAR = 2200;
+
 function toIso(
   parts: { y: number; mo: number; d: number; h?: number; mi?: number; s?: number; ms?: number },
   offsetMinutes: number,
 ): string | null {
   const { y, mo, d, h = 0, mi = 0, s = 0, ms = 0 } = parts;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 61) return null;
+  // Nothing frameline reads was written before 1970 or after 2200: such a year is a broken value ("0001",
+  // which Date.UTC would also turn into 1901), not a date.
+  if (y < EARLIEST_YEAR || y > LATEST_YEAR) return null;
   const utc = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), ms) - offsetMinutes * 60_000;
   if (!Number.isFinite(utc)) return null;
   // Reject roll-overs such as 31 February, which Date.UTC would silently move into March.
   const check = new Date(Date.UTC(y, mo - 1, d));
   if (check.getUTCDate() !== d) return null;
   const date = new Date(utc);
-  if (date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) return null;
   return date.toISOString().replace('.000Z', 'Z');
 }
 
@@ -171,7 +178,7 @@ function parseIso(value: string): string | null {
       h: h ? Number(h) : 0,
       mi: mi ? Number(mi) : 0,
       s: s ? Number(s) : 0,
-      ms: frac ? Math.round(Number(`0.${frac}`) * 1000) : 0,
+      ms: frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0, // truncated, as Date.parse does
     },
     offset,
   );

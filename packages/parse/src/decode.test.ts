@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeBody } from './index.js';
+import { decodeBody, htmlContentType } from './index.js';
 
 const xml = (encoding: string, body = '<rss/>') => `<?xml version="1.0" encoding="${encoding}"?>${body}`;
 
@@ -54,5 +54,17 @@ describe('decodeBody', () => {
 
   it('reads UTF-8 behind a stale single-byte prolog as UTF-8', () => {
     expect(decodeBody(Buffer.from(xml('windows-1252', '<t>€</t>'), 'utf8'), null).text).toContain('<t>€</t>');
+  });
+
+  it('reads an HTML page by its <meta charset> when the server names none (article pages, discovery)', () => {
+    const page = iconv.encode(
+      '<html><head><meta charset="windows-1252"></head><p>“Café”</p></html>',
+      'windows-1252',
+    );
+    expect(decodeBody(page, htmlContentType(null)).text).toContain('<p>“Café”</p>');
+    expect(decodeBody(page, htmlContentType('application/octet-stream')).text).toContain('“Café”');
+    // The server's charset decides when it names one.
+    const utf8 = Buffer.from('<meta charset="windows-1252"><p>é</p>', 'utf8');
+    expect(decodeBody(utf8, htmlContentType('text/html; charset=utf-8')).text).toContain('<p>é</p>');
   });
 });

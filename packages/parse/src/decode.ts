@@ -180,6 +180,14 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): Deco
   return { text: Buffer.from(body).toString('latin1'), encoding: 'iso-8859-1', declared };
 }
 
+/**
+ * The Content-Type to decode an HTML page by: the server's when it is a text type (its charset, if any,
+ * decides), else `text/html`, so that the page's own `<meta charset>` is read.
+ */
+export function htmlContentType(contentType: string | null | undefined): string {
+  return contentType && /^\s*text\//i.test(contentType) ? contentType : 'text/html';
+}
+
 /** The charset of an HTML page's `<meta charset>` or `<meta http-equiv content>`, from its first 2 KiB. */
 function htmlMetaCharset(bytes: Uint8Array): string {
   const head = Buffer.from(bytes.subarray(0, 2048)).toString('latin1');

@@ -4,11 +4,12 @@
  */
 
 export { parseDate } from './dates.js';
-export { type DecodedBody, decodeBody } from './decode.js';
+export { type DecodedBody, decodeBody, htmlContentType } from './decode.js';
 export { COMMON_FEED_PATHS, type DiscoveredFeed, discoverFeeds } from './discover.js';
 export type { HtmlSelectors } from './html-page.js';
+export { htmlToMappedText, htmlToText, type MappedText, type TextLayout } from './html-text.js';
 export { type OpmlOutline, type OpmlSource, parseOpml, toOpml } from './opml.js';
 export { type ParseMeta, parseFeed, parseFeedSync } from './parse-feed.js';
 export { type ParseFileResult, parseFileResult } from './parse-file-result.js';
-export { htmlToText, titleText } from './text.js';
+export { titleText } from './text.js';
 export { parseXml, type XmlElement } from './xml-tree.js';

@@ -1,23 +1,15 @@
 import type { Author } from '@frameline/core';
 import { DecodingMode, decodeHTML, escapeAttribute } from 'entities';
+import { htmlToText } from './html-text.js';
 import { resolveUrl } from './xml-tree.js';
 
 const LOOKS_LIKE_HTML = /<\/?[a-z][^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
 
-/** Plain text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed and trimmed. */
-export function htmlToText(html: string): string {
-  const withoutTags = html
-    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<\/?(?:br|p|div|li|h[1-6]|tr)\b[^>]*>/gi, ' ')
-    .replace(/<\/?[a-z][^>]*>/gi, '');
-  return decodeHTML(withoutTags, DecodingMode.Strict).replace(/\s+/g, ' ').trim();
-}
-
 /** A title as plain text: markup (when the value is HTML or merely looks like it) removed, trimmed. */
 export function titleText(value: string | null, isHtml: boolean): string | null {
   if (value === null) return null;
-  const text = isHtml || LOOKS_LIKE_HTML.test(value) ? htmlToText(value) : value.replace(/\s+/g, ' ').trim();
+  const text =
+    isHtml || LOOKS_LIKE_HTML.test(value) ? htmlToText(value, 'inline') : value.replace(/\s+/g, ' ').trim();
   return text === '' ? null : text;
 }
 

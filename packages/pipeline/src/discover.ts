@@ -1,7 +1,6 @@
 import { describeError, type ParsedFeed, PermanentError } from '@frameline/core';
 import { type FetchOptions, fetchUrl } from '@frameline/fetch';
-import { COMMON_FEED_PATHS, discoverFeeds, parseFeed } from '@frameline/parse';
-import { decodeBuffer } from 'encoding-sniffer';
+import { COMMON_FEED_PATHS, decodeBody, discoverFeeds, htmlContentType, parseFeed } from '@frameline/parse';
 
 /** What `sources add <site-url>` found, and how. */
 export interface Discovery {
@@ -23,7 +22,7 @@ async function readFeedOrPage(url: string, opts: FetchOptions): Promise<Read> {
     return { feed: await parseFeed(res.body, { url: res.url, contentType: res.contentType }), url: res.url };
   } catch (err) {
     if (!(err instanceof PermanentError)) throw err;
-    return { html: decodeBuffer(Buffer.from(res.body)), url: res.url };
+    return { html: decodeBody(res.body, htmlContentType(res.contentType)).text, url: res.url };
   }
 }
 

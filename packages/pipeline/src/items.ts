@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FeedItem, ParsedFeed } from '@frameline/core';
+import { htmlToText } from '@frameline/parse';
 import type { ArticleMode, DocumentInput } from '@frameline/store';
-import { htmlToText } from '@frameline/tag';
 
 /**
  * The natural key of an item within its source: the feed's id, else its link, else a hash of what identifies

@@ -38,7 +38,7 @@ export function openFetchOptions(config: Config): FetchOptions {
  * the demo's local server) is added per job by the stages, so it holds in whichever process runs the job.
  */
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
-  const ruleSet = loadRuleSet(config.rulesFile);
+  const ruleSet = loadRuleSet(config.rulesFile, { home: config.home });
   const store = await openStore(config, log);
   try {
     await migrate(store.sql, log);

@@ -116,11 +116,15 @@ export class Automaton {
         queue.push(child);
       }
     }
-    for (let k = 0; k < this.delta.length; k++) {
-      const target = (this.delta[k] as number) / w;
-      if ((this.out[target] as number) >= 0 || (this.dict[target] as number) >= 0) {
-        this.delta[k] = -(this.delta[k] as number) - 1;
-      }
+    // Flags by state first, then one pass over the table: the entity matcher's has millions of entries, and
+    // looking up both arrays for each took longer than building the rest of the table (a start-up cost).
+    const reports = new Uint8Array(n);
+    for (let s = 0; s < n; s++)
+      reports[s] = (this.out[s] as number) >= 0 || (this.dict[s] as number) >= 0 ? 1 : 0;
+    const delta = this.delta;
+    for (let k = 0; k < delta.length; k++) {
+      const row = delta[k] as number;
+      if (reports[(row / w) | 0] === 1) delta[k] = -row - 1;
     }
   }
 

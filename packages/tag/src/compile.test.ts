@@ -1,6 +1,7 @@
 import { PermanentError } from '@frameline/core';
 import { describe, expect, it } from 'vitest';
-import { checkRules, compileRules, loadRuleSet, ruleSetVersion } from './compile.js';
+import { checkRules, compileRules, ruleSetVersion } from './compile.js';
+import { loadRuleSet } from './load-rules.js';
 
 const GOOD = `entities:
   - id: pytorch
@@ -80,6 +81,11 @@ announcements:
     const { ok, errors } = checkRules('entities:\n  - id: a\n   name: [unclosed\n', 'syntax.yaml');
     expect(ok).toBe(false);
     expect(errors[0]?.line).toBeGreaterThanOrEqual(2);
+    const duplicate = checkRules(
+      'entities:\n  - id: x\n    id: y\n    name: X\n    kind: vendor\n',
+      'dup.yaml',
+    );
+    expect(duplicate.errors).toEqual([expect.objectContaining({ file: 'dup.yaml', line: 3 })]);
   });
 });
 

@@ -1,34 +1,43 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PermanentError, toError } from '@frameline/core';
+import { PermanentError } from '@frameline/core';
 import { Automaton } from './automaton.js';
 import { orgShape } from './org-names.js';
-import { readRules } from './parse-rules.js';
+import { joinSpecs, readRules } from './parse-rules.js';
 import type { CompiledRule, CueInfo, EntityInfo, RuleSet, SurfaceUse } from './rule-set.js';
-import type { Located, RuleError, RulesSpec } from './spec.js';
+import type { Located, Pos, RuleError, RuleFile, RulesSpec } from './spec.js';
 import { CASE_FOLD, foldWith, PUNCT_FOLD } from './unicode.js';
 
 /** A surface form must contain something to match: a letter, digit or symbol (🤗 counts). */
 const MATCHABLE = /[\p{L}\p{N}\p{S}]/u;
 
-interface Built {
+/** A rule set's tables, or the problems that keep it from being built. */
+export interface Built {
   errors: RuleError[];
   ruleSet: Omit<RuleSet, 'version' | 'source'> | null;
 }
 
-/** Validate cross-references and build the matchers; every problem is returned with its position. */
-function build(spec: RulesSpec): Built {
+/**
+ * Validate cross-references and build the matchers; every problem is returned with its position. `files` name
+ * the rule set's files for messages that point from one place to another.
+ */
+export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
   const errors: RuleError[] = [];
-  const err = (at: { line: number; column: number }, message: string) =>
-    errors.push({ line: at.line, column: at.column, message });
+  const err = (at: Pos, message: string) =>
+    errors.push({ part: at.part, line: at.line, column: at.column, message });
+  // "line 12" in the same file, "entities-vendors.yaml line 12" in another file of the set.
+  const where = (from: Pos, to: Pos | undefined) =>
+    to === undefined || to.part === from.part
+      ? `line ${to?.line}`
+      : `${basename(files[to.part]?.file ?? '')} line ${to.line}`;
 
   const index = new Map<string, number>();
   spec.entities.forEach((e, i) => {
     const seen = index.get(e.id);
     if (seen !== undefined)
-      err(e.pos, `duplicate id "${e.id}" (first used on line ${spec.entities[seen]?.pos.line})`);
+      err(e.pos, `duplicate id "${e.id}" (first used on ${where(e.pos, spec.entities[seen]?.pos)})`);
     else index.set(e.id, i);
   });
   const parents = spec.entities.map((e) => {
@@ -53,7 +62,7 @@ function build(spec: RulesSpec): Built {
   const patterns: string[] = [];
   const surfaces: SurfaceUse[][] = [];
   const patternOf = new Map<string, number>();
-  const firstWriter = new Map<string, { id: string; line: number; exact: string | null }[]>();
+  const firstWriter = new Map<string, { id: string; pos: Pos; exact: string | null }[]>();
   const addSurface = (form: Located, use: SurfaceUse) => {
     if (!MATCHABLE.test(form.value)) {
       err(form.pos, `"${form.value}" has no letter or digit to match`);
@@ -66,11 +75,11 @@ function build(spec: RulesSpec): Built {
       for (const w of writers) {
         if (w.id === id) continue;
         if (w.exact === null || use.exact === null || w.exact === use.exact) {
-          err(form.pos, `"${form.value}" is already a name of "${w.id}" (line ${w.line})`);
+          err(form.pos, `"${form.value}" is already a name of "${w.id}" (${where(form.pos, w.pos)})`);
           return;
         }
       }
-      writers.push({ id, line: form.pos.line, exact: use.exact });
+      writers.push({ id, pos: form.pos, exact: use.exact });
       firstWriter.set(key, writers);
     }
     let p = patternOf.get(key);
@@ -146,7 +155,7 @@ function build(spec: RulesSpec): Built {
   const rules: CompiledRule[] = spec.rules.map((r, i) => {
     const seen = ruleNames.get(r.name);
     if (seen !== undefined)
-      err(r.pos, `duplicate rule name "${r.name}" (first used on line ${spec.rules[seen]?.pos.line})`);
+      err(r.pos, `duplicate rule name "${r.name}" (first used on ${where(r.pos, spec.rules[seen]?.pos)})`);
     else ruleNames.set(r.name, i);
     for (const t of r.triggers) {
       const c = cue(t);
@@ -167,7 +176,7 @@ function build(spec: RulesSpec): Built {
       whenPlanned: r.whenPlanned,
     };
   });
-  if (spec.entities.length === 0) err({ line: 1, column: 1 }, 'the rule set has no entities');
+  if (spec.entities.length === 0) err({ part: 0, line: 1, column: 1 }, 'the rule set has no entities');
   if (errors.length > 0) return { errors, ruleSet: null };
 
   // Context words ("model", "ai") are frequent; they get their own automaton, run only when needed.
@@ -215,63 +224,99 @@ function build(spec: RulesSpec): Built {
   };
 }
 
+/** Every file of a rule set read and joined; problems carry the index of their file. */
+export function readSpec(files: readonly RuleFile[]): {
+  spec: RulesSpec;
+  errors: RuleError[];
+  complete: boolean;
+} {
+  const reads = files.map((f, part) => readRules(f.text, part));
+  return {
+    spec: joinSpecs(reads.map((r) => r.spec)),
+    errors: reads.flatMap((r) => r.errors),
+    complete: reads.every((r) => r.complete),
+  };
+}
+
 /** Structure errors and cross-reference errors together, so one check reports everything it can. */
-function readAndBuild(yamlText: string): Built {
-  const read = readRules(yamlText);
-  if (!read.complete) return { errors: read.errors, ruleSet: null };
-  const built = build(read.spec);
+export function readAndBuild(files: readonly RuleFile[]): Built & { spec: RulesSpec } {
+  const read = readSpec(files);
+  if (!read.complete) return { errors: read.errors, ruleSet: null, spec: read.spec };
+  const built = build(read.spec, files);
   const errors = [...read.errors, ...built.errors];
-  return { errors, ruleSet: errors.length > 0 ? null : built.ruleSet };
+  return { errors, ruleSet: errors.length > 0 ? null : built.ruleSet, spec: read.spec };
 }
 
-function sortErrors(errors: RuleError[]): RuleError[] {
-  return errors.sort((a, b) => a.line - b.line || a.column - b.column);
+/** One problem of a rule set, with the file it is in. */
+export interface RuleProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
 }
 
-/** Validate a rules file; each error names its 1-based line and column. */
-export function checkRules(
-  yamlText: string,
-  fileName: string,
-): { ok: boolean; errors: { line: number; column: number; message: string }[] } {
-  void fileName;
-  const all = readAndBuild(yamlText).errors;
-  return { ok: all.length === 0, errors: sortErrors(all) };
+/** Problems in file order, then by position; each names its file. */
+export function problemsOf(errors: readonly RuleError[], files: readonly RuleFile[]): RuleProblem[] {
+  return [...errors]
+    .sort((a, b) => a.part - b.part || a.line - b.line || a.column - b.column)
+    .map((e) => ({ file: files[e.part]?.file ?? '', line: e.line, column: e.column, message: e.message }));
+}
+
+/** The error a rule set that does not compile throws: every problem as `file:line:column: message`. */
+export function invalidRules(source: string, problems: readonly RuleProblem[]): PermanentError {
+  const lines = problems.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`);
+  return new PermanentError('invalid_rules', `invalid rules ${source}:\n  ${lines.join('\n  ')}`);
+}
+
+/** Validate a rules file; each error names its file and its 1-based line and column. */
+export function checkRules(yamlText: string, fileName: string): { ok: boolean; errors: RuleProblem[] } {
+  const files = [{ file: fileName, text: yamlText }];
+  const errors = problemsOf(readAndBuild(files).errors, files);
+  return { ok: errors.length === 0, errors };
 }
 
 let codeVersion: string | undefined;
 
+/** The file a build writes beside the compiled tagger: the code version of the sources it was compiled from. */
+export const CODE_VERSION_FILE = 'code-version.txt';
+
 /**
- * The tagger's code version: a hash of its own source files (this folder, tests excepted), so that any change
- * to how text is matched changes the version of every rule set, with nobody having to remember to bump it.
+ * The tagger's code version: a hash of its own source files (this folder, tests excepted) and of the HTML
+ * renderer it reads pages with (`@frameline/parse`'s html-text), so that any change to how text is matched
+ * changes the version of every rule set, with nobody having to remember to bump it. Compiled (`dist/`), the
+ * tagger reads the version its build computed from those sources, so both give the same versions.
  */
 export function taggerCodeVersion(): string {
   if (codeVersion === undefined) {
     const dir = dirname(fileURLToPath(import.meta.url));
-    const hash = createHash('sha256');
-    for (const name of readdirSync(dir).sort()) {
-      if (!/\.(?:ts|js)$/.test(name) || /\.test\.|\.d\.ts$/.test(name)) continue;
-      hash
-        .update(name)
-        .update('\u0000')
-        .update(readFileSync(join(dir, name)))
-        .update('\u0000');
+    const built = join(dir, CODE_VERSION_FILE);
+    if (existsSync(built)) codeVersion = readFileSync(built, 'utf8').trim();
+    else {
+      const hash = createHash('sha256');
+      const renderer = fileURLToPath(new URL('../../parse/src/html-text.ts', import.meta.url));
+      const files = readdirSync(dir)
+        .sort()
+        .filter((name) => name.endsWith('.ts') && !/\.test\.|\.d\.ts$/.test(name))
+        .map((name) => join(dir, name));
+      for (const file of [...files, renderer])
+        hash.update(basename(file)).update('\u0000').update(readFileSync(file)).update('\u0000');
+      codeVersion = hash.digest('hex').slice(0, 12);
     }
-    codeVersion = hash.digest('hex').slice(0, 12);
   }
   return codeVersion;
 }
 
 /**
- * A rule set's version: 12 hex digits of the SHA-256 of the tagger's code version and the YAML text, so a
- * stored extraction says exactly what produced it (the rules and the code that applied them).
+ * A rule set's version: 12 hex digits of the SHA-256 of the tagger's code version and the YAML text (of each
+ * file of the set, in order), so a stored extraction says exactly what produced it (the rules and the code
+ * that applied them).
  */
-export function ruleSetVersion(yamlText: string): string {
-  return createHash('sha256')
-    .update(taggerCodeVersion())
-    .update('\u0000')
-    .update(yamlText, 'utf8')
-    .digest('hex')
-    .slice(0, 12);
+export function ruleSetVersion(rules: string | readonly RuleFile[]): string {
+  const hash = createHash('sha256').update(taggerCodeVersion());
+  // Each text after its length, so that no two lists of texts hash alike.
+  for (const text of typeof rules === 'string' ? [rules] : rules.map((f) => f.text))
+    hash.update(`\u0000${Buffer.byteLength(text, 'utf8')}\u0000`).update(text, 'utf8');
+  return hash.digest('hex').slice(0, 12);
 }
 
 /**
@@ -279,33 +324,13 @@ export function ruleSetVersion(yamlText: string): string {
  * `file:line:column: message`.
  */
 export function compileRules(yamlText: string, fileName: string): RuleSet {
-  const built = readAndBuild(yamlText);
-  if (built.ruleSet === null || built.errors.length > 0) {
-    const lines = sortErrors(built.errors).map((e) => `${fileName}:${e.line}:${e.column}: ${e.message}`);
-    throw new PermanentError('invalid_rules', `invalid rules file ${fileName}:\n  ${lines.join('\n  ')}`);
-  }
+  const files = [{ file: fileName, text: yamlText }];
+  const built = readAndBuild(files);
+  if (built.ruleSet === null) throw invalidRules(fileName, problemsOf(built.errors, files));
   return { version: ruleSetVersion(yamlText), source: fileName, ...built.ruleSet };
 }
 
 /** Whether the rule set lists an entity id (else the tagger found it as a new name, see `new-names.ts`). */
 export function isListed(ruleSet: RuleSet, id: string): boolean {
   return ruleSet.tables.entityIndex.has(id);
-}
-
-/** Absolute path of the bundled default rule set (`packages/tag/rules/default.yaml`). */
-export function defaultRulesPath(): string {
-  return fileURLToPath(new URL('../rules/default.yaml', import.meta.url));
-}
-
-/** Read and compile a rules file (default: the bundled rule set). */
-export function loadRuleSet(path: string = defaultRulesPath()): RuleSet {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (thrown) {
-    throw new PermanentError('invalid_rules', `cannot read rules file ${path}: ${toError(thrown).message}`, {
-      cause: thrown,
-    });
-  }
-  return compileRules(text, path);
 }

@@ -55,21 +55,22 @@ function newScratch(size: number): Scratch {
 let scratch = newScratch(256);
 
 /**
- * Phrases around new names found by the last `findMentions` call, as flat [start, end, 1 | 2, ...] triples
- * (1: before a name, 2: after it; see `SurfaceUse.newName`). Read before the next call.
+ * The entity pass: one scan of the automaton over `text`, keeping whole-word matches whose case rules hold,
+ * then choosing leftmost-longest among overlapping ones; shorter names nested inside a longer one are not
+ * mentions. A `not:` phrase of an entity removes that entity's names inside it (and only its). An owner's
+ * name directly before its product's name joins the product's mention ("NVIDIA Nemotron").
+ *
+ * The same scan finds the phrases around new names and the head words of organisations' names; they are
+ * appended to `newNameHits` (the caller's, or null to skip them) as flat [start, end, 1 | 2 | 3, ...] triples
+ * in text order (see `SurfaceUse.newName`).
  */
-export const newNameHits: number[] = [];
-
-/**
- * The entity pass: one scan of the automaton over `text[from, to)`, keeping whole-word matches whose case
- * rules hold, then choosing leftmost-longest among overlapping ones; shorter names nested inside a longer
- * one are not mentions. A `not:` phrase of an entity removes that entity's names inside it (and only its).
- * An owner's name directly before its product's name joins the product's mention ("NVIDIA Nemotron").
- */
-export function findMentions(text: string, tables: CompiledTables, from = 0, to = text.length): RawMention[] {
+export function findMentions(
+  text: string,
+  tables: CompiledTables,
+  newNameHits: number[] | null,
+): RawMention[] {
   const { entityMatcher, surfaces } = tables;
-  const count = entityMatcher.scan(text, from, to);
-  newNameHits.length = 0;
+  const count = entityMatcher.scan(text, 0, text.length);
   // Most fields (titles above all) name nothing: nothing to allocate then.
   if (count === 0) return [];
   const lengths = entityMatcher.lengths;
@@ -89,7 +90,7 @@ export function findMentions(text: string, tables: CompiledTables, from = 0, to 
     let amb = true;
     for (const use of surfaces[pattern] ?? NO_USES) {
       if (use.newName !== 0) {
-        newNameHits.push(start, end, use.newName);
+        newNameHits?.push(start, end, use.newName);
         continue;
       }
       if (use.exact !== null && !sameCase(text, start, use.exact)) continue;
@@ -130,7 +131,7 @@ export function findMentions(text: string, tables: CompiledTables, from = 0, to 
       );
   }
   const out: RawMention[] = [];
-  let covered = from;
+  let covered = 0;
   for (let k = 0; k < kept; k++) {
     const i = order[k] as number;
     const start = starts[i] as number;

@@ -8,5 +8,5 @@ export type { RawMention };
  * names are confirmed by context. For benchmarks and debugging; `tag` is what callers want.
  */
 export function findMentions(text: string, ruleSet: RuleSet): RawMention[] {
-  return findIn(text, ruleSet.tables);
+  return findIn(text, ruleSet.tables, null);
 }

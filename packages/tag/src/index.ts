@@ -1,20 +1,27 @@
 /**
  * @frameline/tag: rule files → compiled matcher → mentions and announcements.
  *
- * Load a rule set once (`loadRuleSet()` for the bundled default, or a YAML file), then call `tag(text)` or
- * `tagHtml(html)` for each document field. Results have the `ExtractResult` shape from `@frameline/core`.
+ * Load a rule set once (`loadRuleSet()` for the bundled default, or a YAML file or folder of them; pass
+ * `{ home: config.home }` to cache it), then call `tag(text)` or `tagHtml(html)` for each document field.
+ * Results have the `ExtractResult` shape from `@frameline/core`.
  */
 export {
   checkRules,
   compileRules,
-  defaultRulesPath,
   isListed,
-  loadRuleSet,
+  type RuleProblem,
   ruleSetVersion,
   taggerCodeVersion,
 } from './compile.js';
 export { findMentions, type RawMention } from './find-mentions.js';
-export { htmlToMappedText, htmlToText, type MappedText } from './html.js';
+export {
+  checkRuleSet,
+  defaultRulesPath,
+  type LoadOptions,
+  loadRuleSet,
+  readRuleFiles,
+} from './load-rules.js';
 export type { EntityInfo, RuleSet } from './rule-set.js';
 export { splitSentences } from './sentences.js';
+export type { RuleFile } from './spec.js';
 export { subjectOf, type TagContext, tag, tagDocument, tagHtml } from './tag.js';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ExtractResult } from '@frameline/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileRules, loadRuleSet, ruleSetVersion, taggerCodeVersion } from './compile.js';
+import { compileRules, ruleSetVersion, taggerCodeVersion } from './compile.js';
+import { loadRuleSet } from './load-rules.js';
 import type { RuleSet } from './rule-set.js';
 import { tag, tagDocument } from './tag.js';
 

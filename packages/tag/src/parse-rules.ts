@@ -1,6 +1,5 @@
 import { ANNOUNCEMENT_TYPES, type AnnouncementType, ENTITY_KINDS, type EntityKind } from '@frameline/core';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
-import { parseSimpleYaml } from './simple-yaml.js';
 import {
   type EntitySpec,
   type Located,
@@ -48,21 +47,27 @@ const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Reads one YAML document into a RulesSpec, collecting every problem with its line and column. */
 class Reader {
   readonly errors: RuleError[] = [];
-  private readonly lines: LineCounter;
 
-  constructor(lines: LineCounter) {
-    this.lines = lines;
+  constructor(
+    private readonly lines: LineCounter,
+    /** Which file of the rule set this is (see `Pos`). */
+    private readonly part: number,
+  ) {}
+
+  /** Where the file starts (for problems of the whole file). */
+  get top(): Pos {
+    return { part: this.part, line: 1, column: 1 };
   }
 
   pos(node: Node | null | undefined, fallback?: Pos): Pos {
     const offset = node?.range?.[0];
-    if (offset === undefined) return fallback ?? { line: 1, column: 1 };
+    if (offset === undefined) return fallback ?? this.top;
     const p = this.lines.linePos(offset);
-    return { line: p.line, column: p.col };
+    return { part: this.part, line: p.line, column: p.col };
   }
 
   error(at: Pos, message: string): void {
-    this.errors.push({ line: at.line, column: at.column, message });
+    this.errors.push({ part: at.part, line: at.line, column: at.column, message });
   }
 
   /** A non-empty single-line string scalar, or null (with an error). */
@@ -223,47 +228,38 @@ class Reader {
 }
 
 /**
- * Parse and validate the structure of a rules file. Cross-references (parents, context ids, clashing names)
- * are checked by `validateRefs`.
+ * Parse and validate the structure of one rules file (file `part` of its rule set). Cross-references (parents,
+ * context ids, clashing names) are checked on the whole rule set by `compile.ts`.
  */
 export function readRules(
   yamlText: string,
-  options: { fast?: boolean } = {},
+  part = 0,
 ): { spec: RulesSpec; errors: RuleError[]; complete: boolean } {
-  // The fast reader covers the plain subset rule files are written in; anything else (and every syntax
-  // error) goes through the full parser.
-  const simple = options.fast === false ? null : parseSimpleYaml(yamlText);
-  const lines = simple?.lines ?? new LineCounter();
-  const reader = new Reader(lines);
-  const spec: RulesSpec = {
-    entities: [],
-    rules: [],
-    planWords: [],
-    negationWords: [],
-    newNames: emptyNewNames(),
-  };
-  let root: unknown = simple?.root;
-  if (simple === null) {
-    const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    for (const e of [...doc.errors, ...doc.warnings]) {
-      const p = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
-      reader.error({ line: p.line, column: p.col }, e.message.split('\n')[0] ?? e.message);
-    }
-    if (doc.errors.length > 0) return { spec, errors: reader.errors, complete: false };
-    root = doc.contents;
+  const lines = new LineCounter();
+  const reader = new Reader(lines, part);
+  const spec = emptySpec();
+  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const p = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
+    reader.error({ part, line: p.line, column: p.col }, e.message.split('\n')[0] ?? e.message);
   }
+  if (doc.errors.length > 0) return { spec, errors: reader.errors, complete: false };
+  const root = doc.contents;
   if (!isMap(root)) {
     reader.error(
       reader.pos(root as Node | null),
-      'the file must have an `entities:` list (and optionally `announcements:`)',
+      'a rules file must be a set of fields: `entities:`, `announcements:` and word lists',
     );
     return { spec, errors: reader.errors, complete: false };
   }
   reader.keys(root, TOP_KEYS, 'the file');
-  const top = { line: 1, column: 1 };
+  const top = reader.top;
+  // Each file of a rule set may leave out any list (a file of word lists has no entities); the whole set
+  // must have entities (checked when it is compiled).
   const entities = root.get('entities', true);
-  if (!isSeq(entities)) reader.error(reader.pos(entities as Node, top), '`entities:` must be a list');
-  else for (const item of entities.items) spec.entities.push(...nonNull(reader.entity(item)));
+  if (entities !== undefined && !isSeq(entities))
+    reader.error(reader.pos(entities as Node, top), '`entities:` must be a list');
+  if (isSeq(entities)) for (const item of entities.items) spec.entities.push(...nonNull(reader.entity(item)));
   const rules = root.get('announcements', true);
   if (rules !== undefined && !isSeq(rules))
     reader.error(reader.pos(rules as Node, top), '`announcements:` must be a list');
@@ -274,6 +270,24 @@ export function readRules(
     spec.newNames[field] = reader.list(root.get(key, true), key, top);
   }
   return { spec, errors: reader.errors, complete: true };
+}
+
+/** The rule set made of several files: each list is theirs joined, in file order. */
+export function joinSpecs(specs: readonly RulesSpec[]): RulesSpec {
+  if (specs.length === 1) return specs[0] as RulesSpec;
+  const out = emptySpec();
+  for (const s of specs) {
+    out.entities.push(...s.entities);
+    out.rules.push(...s.rules);
+    out.planWords.push(...s.planWords);
+    out.negationWords.push(...s.negationWords);
+    for (const field of Object.values(NEW_NAME_KEYS)) out.newNames[field].push(...s.newNames[field]);
+  }
+  return out;
+}
+
+function emptySpec(): RulesSpec {
+  return { entities: [], rules: [], planWords: [], negationWords: [], newNames: emptyNewNames() };
 }
 
 function emptyNewNames(): NewNamesSpec {

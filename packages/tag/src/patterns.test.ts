@@ -1,6 +1,6 @@
 import type { ExtractResult } from '@frameline/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadRuleSet } from './compile.js';
+import { loadRuleSet } from './load-rules.js';
 import type { RuleSet } from './rule-set.js';
 import { tag } from './tag.js';
 

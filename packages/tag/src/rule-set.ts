@@ -165,12 +165,12 @@ export interface CompiledTables {
 
 /** A compiled, versioned rule set: build once with `loadRuleSet` or `compileRules`, then `tag` many texts. */
 export interface RuleSet {
-  /** Content hash of the YAML text (12 hex digits of its SHA-256). */
+  /** 12 hex digits of the SHA-256 of the tagger's code and the rules' YAML texts (see `ruleSetVersion`). */
   readonly version: string;
-  /** The file it was read from (as given). */
+  /** The file or folder it was read from (as given). */
   readonly source: string;
   readonly entities: readonly EntityInfo[];
-  /** Names of the announcement rules, in file order. */
+  /** Names of the announcement rules, in the order they are tried. */
   readonly ruleNames: readonly string[];
   /** Internal matchers; not part of the stable API. */
   readonly tables: CompiledTables;

@@ -4,8 +4,12 @@ import type { AnnouncementType, EntityKind } from '@frameline/core';
 export const SIDES = ['before', 'after', 'any', 'right-before', 'right-after'] as const;
 export type Side = (typeof SIDES)[number];
 
-/** A source position (1-based line and column) in the rules file. */
+/**
+ * A source position in a rule set: the file it is in (an index into the set's files, see `RuleFile`) and its
+ * 1-based line and column there.
+ */
 export interface Pos {
+  part: number;
   line: number;
   column: number;
 }
@@ -48,7 +52,7 @@ export interface RuleSpec {
   pos: Pos;
 }
 
-/** The whole rules file, validated. */
+/** A whole rule set (all its files, joined), validated. */
 export interface RulesSpec {
   entities: EntitySpec[];
   rules: RuleSpec[];
@@ -86,9 +90,13 @@ export interface NewNamesSpec {
   orgShapeWords: Located[];
 }
 
-/** One problem found in a rules file. */
-export interface RuleError {
-  line: number;
-  column: number;
+/** One problem found in a rule set, where it is (`part` as in `Pos`). */
+export interface RuleError extends Pos {
   message: string;
+}
+
+/** One file of a rule set as read: its path (as given, for messages) and its text. */
+export interface RuleFile {
+  readonly file: string;
+  readonly text: string;
 }

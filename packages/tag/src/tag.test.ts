@@ -1,6 +1,7 @@
 import type { ExtractResult } from '@frameline/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileRules, loadRuleSet } from './compile.js';
+import { compileRules } from './compile.js';
+import { loadRuleSet } from './load-rules.js';
 import type { RuleSet } from './rule-set.js';
 import { tag, tagHtml } from './tag.js';
 

@@ -1,7 +1,8 @@
 import type { ExtractedAnnouncement, ExtractedEntity, ExtractResult, Span } from '@frameline/core';
+// (The HTML renderer alone: the parse package's entry loads its feed parsers too.)
+import { htmlToMappedText } from '@frameline/parse/html-text';
 import { announceSentence } from './announce.js';
-import { findCues, findMentions, firstMentionFrom, newNameHits, type RawMention } from './entities.js';
-import { htmlToMappedText } from './html.js';
+import { findCues, findMentions, firstMentionFrom, type RawMention } from './entities.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
 import { addNewNames } from './new-names.js';
@@ -346,7 +347,9 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   // The document's own subject: given by the caller (the release its title announces), or, for a text whose
   // first line is a release heading ("JAX 0.4.30 (June 2024)"), that release's subject.
   const subject = context.subject === undefined ? headingSubject(text, ruleSet) : context.subject;
-  let raw = findMentions(text, tables);
+  // Phrases around new names and organisations' head words, filled by the entity scan (see `findMentions`).
+  const newNameHits: number[] = [];
+  let raw = findMentions(text, tables, newNameHits);
   // Head words of organisations' names ("Institute"), found by the same scan.
   const orgHeads: number[] = [];
   for (let h = 0; h < newNameHits.length; h += 3)

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const FILE = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+/** BENCHMARKS.md at the repository root: every benchmark writes its own `<!-- bench:name -->` section there. */
+export const BENCHMARKS_FILE = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
+const FILE = BENCHMARKS_FILE;
 
 const startOf = (name: string) => `<!-- bench:${name} -->`;
 const endOf = (name: string) => `<!-- /bench:${name} -->`;

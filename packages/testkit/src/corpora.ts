@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { htmlToArticleText } from '@frameline/article';
-import { htmlToText } from '@frameline/tag';
+import { htmlToText } from '@frameline/parse';
 import { load } from 'cheerio';
 import { decodeXML } from 'entities';
 
@@ -145,4 +145,40 @@ export function loadReadabilityCorpus(): CorpusPage[] {
 export function naiveBodyText(html: string, parser: 'parse5' | 'htmlparser2' = 'parse5'): string {
   const $ = parser === 'parse5' ? load(html) : load(html, { xml: { xmlMode: false, decodeEntities: true } });
   return $('body').text();
+}
+
+/** The folders of real feed files (the peers' test inputs and the AI-lab feeds), relative to the corpora. */
+const FEED_DIRS = [
+  'rss-parser/test/input',
+  'miniflux-v2/internal/reader/parser/testdata',
+  'node-feedparser/test/feeds',
+  'Olshansk-rss-feeds/feeds',
+];
+
+/**
+ * Every real feed file that `isFeed` accepts (pass our parser, so pages and deliberate non-feeds are left
+ * out), as bytes, named `<corpus>/<file>`: the inputs of the parse benchmarks.
+ */
+export async function realFeedFiles(
+  isFeed: (bytes: Uint8Array) => Promise<unknown>,
+): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const corpora = corporaDir();
+  const files = FEED_DIRS.flatMap((dir) =>
+    readdirSync(join(corpora, dir))
+      .filter((f) => /\.(xml|rss|atom|rdf)$/.test(f))
+      .map((f) => ({
+        name: `${dir.split('/')[0]}/${f}`,
+        bytes: new Uint8Array(readFileSync(join(corpora, dir, f))),
+      })),
+  );
+  const feeds: { name: string; bytes: Uint8Array }[] = [];
+  for (const file of files) {
+    try {
+      await isFeed(file.bytes);
+      feeds.push(file);
+    } catch {
+      // not a feed
+    }
+  }
+  return feeds;
 }

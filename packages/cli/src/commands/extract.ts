@@ -32,7 +32,7 @@ export function extractCommand(program: Command): void {
     .action(async (file: string, o: { json?: boolean; rules?: string }) => {
       const { config } = loadSettings();
       const { loadRuleSet, tag, tagHtml } = await import('@frameline/tag');
-      const ruleSet = loadRuleSet(o.rules ?? config.rulesFile);
+      const ruleSet = loadRuleSet(o.rules ?? config.rulesFile, { home: config.home });
       const input = await readInput(file);
       const result: ExtractResult = looksLikeHtml(file, input)
         ? tagHtml(input, ruleSet)

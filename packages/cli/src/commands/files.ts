@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { describeError } from '@frameline/core';
+import { describeError, toError } from '@frameline/core';
 import type { Command } from 'commander';
 import { loadSettings, out, UsageError } from '../run.js';
 
@@ -45,7 +45,7 @@ export function fileCommands(program: Command): void {
       const { extractArticle } = await import('@frameline/article');
       const { fetchUrl } = await import('@frameline/fetch');
       const { openFetchOptions } = await import('@frameline/pipeline');
-      const { decodeBuffer } = await import('encoding-sniffer');
+      const { decodeBody, htmlContentType } = await import('@frameline/parse');
       const fetchOptions = openFetchOptions(config);
       let failed = 0;
       for (const input of inputs) {
@@ -55,10 +55,10 @@ export function fileCommands(program: Command): void {
           let url: string | null = o.url ?? null;
           if (isUrl) {
             const res = await fetchUrl(input, null, { ...fetchOptions, accept: 'text/html,*/*;q=0.5' });
-            html = decodeBuffer(Buffer.from(res.body), {});
+            html = decodeBody(res.body, htmlContentType(res.contentType)).text;
             url = res.url;
           } else {
-            html = decodeBuffer(Buffer.from(await readBytes(input)), {});
+            html = decodeBody(await readBytes(input), 'text/html').text;
           }
           const a = extractArticle(html, url);
           const line = {
@@ -102,13 +102,16 @@ export function fileCommands(program: Command): void {
     .command('check [file]')
     .description('validate a rules YAML file; names the line of each error')
     .action(async (file: string | undefined) => {
-      const { checkRules, defaultRulesPath } = await import('@frameline/tag');
+      const { checkRuleSet, defaultRulesPath } = await import('@frameline/tag');
       const path = file ?? loadSettings().config.rulesFile ?? defaultRulesPath();
-      const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-        throw new UsageError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-      });
-      const result = checkRules(text, path);
-      for (const e of result.errors) out(`${path}:${e.line}:${e.column}: ${e.message}`);
+      let result: ReturnType<typeof checkRuleSet>;
+      try {
+        result = checkRuleSet(path);
+      } catch (err) {
+        // (Only a path that cannot be read throws; problems in the rules are returned.)
+        throw new UsageError(toError(err).message);
+      }
+      for (const e of result.errors) out(`${e.file}:${e.line}:${e.column}: ${e.message}`);
       if (!result.ok) {
         process.exitCode = 1;
         return;

@@ -2,7 +2,7 @@ import { ENTITY_KINDS } from '@frameline/core';
 import type { MindshareRow } from '@frameline/store';
 import type { Command } from 'commander';
 import { out, parseIntOption, UsageError, withRuntime } from '../run.js';
-import { parseDate } from './timeline.js';
+import { dateFlag } from './timeline.js';
 
 const BUCKETS = ['week', 'month', 'quarter', 'year'] as const;
 
@@ -36,8 +36,8 @@ export function mindshareCommand(program: Command): void {
       [],
     )
     .option('--by <period>', BUCKETS.join(', '), 'month')
-    .option('--since <date>', 'on or after this date', parseDate('--since'))
-    .option('--until <date>', 'before this date', parseDate('--until'))
+    .option('--since <date>', 'on or after this date', dateFlag('--since'))
+    .option('--until <date>', 'before this date', dateFlag('--until'))
     .option('--top <n>', 'the N most mentioned entities', parseIntOption('--top'), 8)
     .option('--json', 'print JSON lines')
     .action(async (o: MindshareFlags) => {

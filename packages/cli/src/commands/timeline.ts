@@ -1,17 +1,14 @@
 import { ANNOUNCEMENT_TYPES } from '@frameline/core';
+import { parseDate } from '@frameline/parse';
 import type { Command } from 'commander';
 import { out, parseIntOption, UsageError, withRuntime } from '../run.js';
 
-export function parseDate(flag: string): (value: string) => Date {
+/** A `--since`/`--until` value: a year, a month or any date the feed date reader takes ("2018-10-02"). */
+export function dateFlag(flag: string): (value: string) => Date {
   return (value) => {
-    const d = new Date(
-      /^\d{4}(-\d{2}){0,2}$/.test(value)
-        ? `${value}${value.length === 4 ? '-01-01' : value.length === 7 ? '-01' : ''}T00:00:00Z`
-        : value,
-    );
-    if (Number.isNaN(d.getTime()))
-      throw new UsageError(`${flag} takes a date like 2018-10-02, got "${value}"`);
-    return d;
+    const iso = parseDate(/^\d{4}$/.test(value.trim()) ? `${value.trim()}-01` : value);
+    if (iso === null) throw new UsageError(`${flag} takes a date like 2018-10-02, got "${value}"`);
+    return new Date(iso);
   };
 }
 
@@ -41,8 +38,8 @@ export function timelineCommand(program: Command): void {
     .description('announcements over time, newest first; one row per distinct announcement')
     .option('--entity <id|name>', 'only announcements about this entity (e.g. pytorch)')
     .option('--type <type>', `one of ${ANNOUNCEMENT_TYPES.join(', ')}`)
-    .option('--since <date>', 'on or after this date', parseDate('--since'))
-    .option('--until <date>', 'before this date', parseDate('--until'))
+    .option('--since <date>', 'on or after this date', dateFlag('--since'))
+    .option('--until <date>', 'before this date', dateFlag('--until'))
     .option('--limit <n>', 'at most this many rows', parseIntOption('--limit'), 50)
     .option('--json', 'print JSON lines')
     .action(async (o: TimelineFlags) => {

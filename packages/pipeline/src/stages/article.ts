@@ -1,8 +1,8 @@
 import { extractArticle } from '@frameline/article';
 import { describeError, PermanentError, toError } from '@frameline/core';
 import { fetchUrl } from '@frameline/fetch';
+import { decodeBody, htmlContentType } from '@frameline/parse';
 import { getDocument, getSource, markDuplicateById, storeArticle } from '@frameline/store';
-import { decodeBuffer } from 'encoding-sniffer';
 import { fetchOptionsFor, type Processor } from '../context.js';
 import { canonicalizeUrl } from '../items.js';
 
@@ -30,9 +30,8 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
     const source = await getSource(ctx.sql, doc.sourceId);
     const base = source ? fetchOptionsFor(ctx.fetchOptions, source) : ctx.fetchOptions;
     const res = await fetchUrl(doc.url, null, { ...base, accept: ACCEPT_HTML });
-    const html = decodeBuffer(Buffer.from(res.body), {
-      ...(res.contentType ? { transportLayerEncodingLabel: charsetOf(res.contentType) } : {}),
-    });
+    // An article page is HTML whatever its server says: its <meta charset> counts when HTTP names none.
+    const html = decodeBody(res.body, htmlContentType(res.contentType)).text;
     const article = extractArticle(html, res.url);
     await storeArticle(ctx.sql, doc, {
       html: article.html,
@@ -54,7 +53,3 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
   await next();
   return { article: true };
 };
-
-function charsetOf(contentType: string): string | undefined {
-  return /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
-}

@@ -284,7 +284,7 @@ function refEquals(ref: FieldRef, expected: Value): boolean {
     case 'text': {
       if (typeof expected !== 'string') return false;
       const o = typeof ours === 'string' ? ours : '';
-      return o === collapse(expected) || o === htmlToText(expected);
+      return o === collapse(expected) || o === htmlToText(expected, 'inline');
     }
     case 'html': {
       if (typeof expected !== 'string') return ours === expected;
