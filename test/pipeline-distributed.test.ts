@@ -2,8 +2,6 @@ import type { CrawlResult } from '@frameline/pipeline';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { crawlOnceJson, runCli, startCli } from './helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from './helpers/db.js';
-import { TEST_REDIS_URL } from './helpers/env.js';
 import {
   changeAlpha,
   expectFirstCrawl,
@@ -12,13 +10,13 @@ import {
   fixtureRoutes,
   snapshotCounts,
 } from './helpers/expect-crawl.js';
-import { deleteKeys, randomPrefix } from './helpers/redis.js';
+import { type Distributed, distributed } from './helpers/redis.js';
 
 /** Postgres + BullMQ: `crawl` only enqueues and waits; a separate `frameline worker` process does the work. */
 describe('crawl through BullMQ with a separate worker process', () => {
   let server: FixtureServer;
-  let db: TestDatabase;
-  let prefix: string;
+  let setup: Distributed;
+  let db: Distributed['db'];
   let env: Record<string, string>;
   let worker: ReturnType<typeof startCli>;
 
@@ -30,14 +28,8 @@ describe('crawl through BullMQ with a separate worker process', () => {
 
   beforeAll(async () => {
     server = await startFixtureServer({ routes: fixtureRoutes() });
-    db = await createTestDatabase();
-    prefix = randomPrefix();
-    env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: TEST_REDIS_URL,
-      FRAMELINE_QUEUE_PREFIX: prefix,
-      FRAMELINE_ALLOW_HOSTS: '127.0.0.1',
-    };
+    setup = await distributed();
+    ({ db, env } = setup);
     const added = await runCli(
       ['sources', 'add', '--no-discover', ...FIXTURE_PATHS.map((p) => server.url(p))],
       env,
@@ -47,13 +39,8 @@ describe('crawl through BullMQ with a separate worker process', () => {
   });
 
   afterAll(async () => {
-    if (worker && worker.exitCode === null) {
-      worker.kill('SIGKILL');
-      await worker.done;
-    }
+    await setup?.teardown(worker ? [worker] : []);
     await server?.close();
-    await db?.drop();
-    if (prefix) await deleteKeys(prefix);
   });
 
   test('a crawl stores the right documents, mentions and announcements; bad sources end as recorded errors', async () => {

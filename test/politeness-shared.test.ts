@@ -2,10 +2,8 @@ import type { CrawlResult } from '@frameline/pipeline';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { crawlOnceJson, runCli, startCli } from './helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from './helpers/db.js';
-import { TEST_REDIS_URL } from './helpers/env.js';
 import { fixture } from './helpers/fixtures.js';
-import { deleteKeys, randomPrefix } from './helpers/redis.js';
+import { type Distributed, distributed } from './helpers/redis.js';
 
 /**
  * Per-host politeness is shared through Redis: a host that answered one worker with a long Retry-After is
@@ -13,8 +11,8 @@ import { deleteKeys, randomPrefix } from './helpers/redis.js';
  * instead of waiting out their timeouts.
  */
 let server: FixtureServer;
-let db: TestDatabase;
-let prefix: string;
+let setup: Distributed;
+let db: Distributed['db'];
 let env: Record<string, string>;
 let worker: ReturnType<typeof startCli>;
 
@@ -30,15 +28,8 @@ beforeAll(async () => {
       '/other.xml': { body: fixture('alpha.xml') },
     },
   });
-  db = await createTestDatabase();
-  prefix = randomPrefix();
-  env = {
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    FRAMELINE_QUEUE_PREFIX: prefix,
-    FRAMELINE_ALLOW_HOSTS: '127.0.0.1',
-    FRAMELINE_FETCH_TIMEOUT_MS: '3000',
-  };
+  setup = await distributed({ FRAMELINE_FETCH_TIMEOUT_MS: '3000' });
+  ({ db, env } = setup);
   for (const [path, tag] of [
     ['/busy.xml', 'first'],
     ['/other.xml', 'second'],
@@ -50,13 +41,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    worker.kill('SIGTERM');
-    await worker.done;
-  }
+  await setup?.teardown(worker ? [worker] : [], 'SIGTERM');
   await server?.close();
-  await db?.drop();
-  if (prefix) await deleteKeys(prefix);
 });
 
 function crawl(tag: string): Promise<CrawlResult> {

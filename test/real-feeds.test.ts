@@ -7,6 +7,18 @@ import { describe, expect, it } from 'vitest';
 const corpora = corporaDir();
 const rssParserDir = join(corpora, 'rss-parser/test');
 
+/**
+ * Feeds rss-parser has no golden output for: their title, item count and first item title, read off the XML
+ * by hand.
+ */
+const HAND_CHECKED: Record<string, { title: string; items: number; firstItem: string }> = {
+  'itunes-missing-image.rss': {
+    title: 'Taverncast - Happy Hour in Your Head - Since 2005',
+    items: 131,
+    firstItem: 'Taverncast 62 - Temporal Anomaly',
+  },
+};
+
 /** rss-parser's golden output where it is itself wrong or differs by design from ours. */
 const GOLDEN_TITLE_EXCEPTIONS: Record<string, string> = {
   // rss-parser cannot decode ISO-8859-1 (its issue #151); its golden title holds U+FFFD.
@@ -27,7 +39,7 @@ describe("rss-parser's real feeds", () => {
     } catch {
       golden = null;
     }
-    it(`${name}: parses${golden ? ' with the same title and item count as the golden output' : ''}`, async () => {
+    it(`${name}: parses with the title and item count of ${golden ? 'the golden output' : 'a hand check'}`, async () => {
       const bytes = readFileSync(join(rssParserDir, 'input', name));
       if (name === 'unrecognized.rss') {
         // Deliberately not a feed (rss-parser's own test expects an error): ours says what it got.
@@ -35,8 +47,14 @@ describe("rss-parser's real feeds", () => {
         return;
       }
       const feed = await parseFeed(bytes);
-      expect(feed.items.length).toBeGreaterThan(0);
-      if (!golden) return;
+      if (!golden) {
+        const hand = HAND_CHECKED[name];
+        if (!hand) throw new Error(`${name} has neither golden output nor a hand-checked expectation`);
+        expect(feed.title).toBe(hand.title);
+        expect(feed.items).toHaveLength(hand.items);
+        expect(feed.items[0]?.title).toBe(hand.firstItem);
+        return;
+      }
       expect(feed.items).toHaveLength(golden.items?.length ?? 0);
       const expected = GOLDEN_TITLE_EXCEPTIONS[name] ?? golden.title?.replace(/\s+/g, ' ').trim() ?? null;
       expect(feed.title).toBe(expected === '' ? null : expected);

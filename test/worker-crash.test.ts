@@ -3,9 +3,7 @@ import { loadRuleSet, tag } from '@frameline/tag';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { jsonLines, runCli, startCli } from './helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from './helpers/db.js';
-import { TEST_REDIS_URL } from './helpers/env.js';
-import { deleteKeys, randomPrefix } from './helpers/redis.js';
+import { type Distributed, distributed } from './helpers/redis.js';
 
 const FEEDS = 6;
 const ITEMS = 4;
@@ -21,8 +19,8 @@ function feed(n: number): string {
 }
 
 let server: FixtureServer;
-let db: TestDatabase;
-let prefix: string;
+let setup: Distributed;
+let db: Distributed['db'];
 let env: Record<string, string>;
 const workers: ReturnType<typeof startCli>[] = [];
 
@@ -31,27 +29,17 @@ beforeAll(async () => {
     Array.from({ length: FEEDS }, (_, n) => [`/slow${n}.xml`, { body: feed(n), delayMs: 1500 }]),
   );
   server = await startFixtureServer({ routes });
-  db = await createTestDatabase();
-  prefix = randomPrefix();
-  env = {
-    DATABASE_URL: db.url,
-    REDIS_URL: TEST_REDIS_URL,
-    FRAMELINE_QUEUE_PREFIX: prefix,
-    FRAMELINE_ALLOW_HOSTS: '127.0.0.1',
-    // A short lock so another worker takes over the dead one's jobs within seconds.
-    FRAMELINE_JOB_LOCK_MS: '2000',
-  };
+  // A short lock so another worker takes over the dead one's jobs within seconds.
+  setup = await distributed({ FRAMELINE_JOB_LOCK_MS: '2000' });
+  ({ db, env } = setup);
   const urls = Array.from({ length: FEEDS }, (_, n) => server.url(`/slow${n}.xml`));
   const added = await runCli(['sources', 'add', '--no-discover', ...urls], env);
   expect(added.code, added.stderr).toBe(0);
 });
 
 afterAll(async () => {
-  for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
-  await Promise.all(workers.map((w) => w.done));
+  await setup?.teardown(workers);
   await server?.close();
-  await db?.drop();
-  if (prefix) await deleteKeys(prefix);
 });
 
 test('a worker killed with SIGKILL mid-crawl, replaced by another, loses and duplicates nothing', async () => {
