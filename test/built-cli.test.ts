@@ -42,5 +42,9 @@ describe('the compiled frameline command', () => {
     const [source] = jsonLines<{ ruleSet: string }>(await runCli(['extract', file, '--json'], {}));
     expect(built.ruleSet).toMatch(/^[0-9a-f]{12}$/);
     expect(built.ruleSet).toBe(source?.ruleSet);
+    // The build parsed the bundled rules once, for every fresh FRAMELINE_HOME to start from.
+    expect(existsSync(join(REPO_ROOT, `packages/tag/dist/prebuilt/cache/rules-${built.ruleSet}.json`))).toBe(
+      true,
+    );
   });
 });

@@ -53,11 +53,19 @@ export interface LoadOptions {
  * Read and compile the rule set at `path`, a rules file or a folder of them (default: the bundled rule set).
  * Throws `PermanentError('invalid_rules')` naming each problem's file, line and column.
  */
+/**
+ * Where `pnpm run build` puts the parsed bundled rule set (as a cache entry; see scripts/after-build.ts):
+ * beside the compiled tagger only, so running from the sources never finds it.
+ */
+export const PREBUILT = fileURLToPath(new URL('./prebuilt/', import.meta.url));
+
 export function loadRuleSet(path: string = defaultRulesPath(), options: LoadOptions = {}): RuleSet {
   const files = readRuleFiles(path);
   const version = ruleSetVersion(files);
   const { home } = options;
-  const cached = home === undefined ? null : readCachedSpec(home, version);
+  // The home's cache first, then the entry a build made for the bundled rules (so a fresh home starts fast).
+  const cached =
+    (home === undefined ? null : readCachedSpec(home, version)) ?? readCachedSpec(PREBUILT, version);
   if (cached !== null) {
     try {
       const built = build(cached, files);
