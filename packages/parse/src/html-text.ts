@@ -103,6 +103,16 @@ function tagEnd(html: string, i: number): number {
  * breaks, runs of white space one space, entities are decoded, and script, style and the head are dropped.
  */
 export function htmlToMappedText(html: string, layout: TextLayout = 'lines'): MappedText {
+  return render(html, layout, true);
+}
+
+/** Visible text of an HTML fragment or page in one of the layouts (see `htmlToMappedText`). */
+export function htmlToText(html: string, layout: TextLayout = 'lines'): string {
+  return render(html, layout, false).text;
+}
+
+/** The renderer; without `mapped`, the offset map is not kept (and comes back empty). */
+function render(html: string, layout: TextLayout, mapped: boolean): MappedText {
   const parts: string[] = [];
   const starts: number[] = [];
   const ends: number[] = [];
@@ -115,17 +125,20 @@ export function htmlToMappedText(html: string, layout: TextLayout = 'lines'): Ma
   const atParagraph = () => parts.length === 0 || parts[parts.length - 1] === '\n\n';
   const emit = (s: string, from: number, to: number) => {
     parts.push(s);
-    for (let k = 0; k < s.length; k++) {
-      starts.push(from);
-      ends.push(to);
-    }
+    if (mapped)
+      for (let k = 0; k < s.length; k++) {
+        starts.push(from);
+        ends.push(to);
+      }
     last = s.charCodeAt(s.length - 1);
   };
   const dropSpace = () => {
     if (last !== 0x20) return;
     const prev = parts.pop() as string;
-    starts.pop();
-    ends.pop();
+    if (mapped) {
+      starts.pop();
+      ends.pop();
+    }
     // (A space is always a part of its own.)
     if (prev.length > 1) {
       parts.push(prev.slice(0, -1));
@@ -150,8 +163,10 @@ export function htmlToMappedText(html: string, layout: TextLayout = 'lines'): Ma
     if (last === 0x0a) {
       // A <br> line break before the block becomes part of the blank line.
       parts.pop();
-      starts.pop();
-      ends.pop();
+      if (mapped) {
+        starts.pop();
+        ends.pop();
+      }
     }
     emit('\n\n', at, at);
   };
@@ -232,10 +247,11 @@ export function htmlToMappedText(html: string, layout: TextLayout = 'lines'): Ma
       j++;
     }
     parts.push(html.slice(i, j));
-    for (let k = i; k < j; k++) {
-      starts.push(k);
-      ends.push(k + 1);
-    }
+    if (mapped)
+      for (let k = i; k < j; k++) {
+        starts.push(k);
+        ends.push(k + 1);
+      }
     last = html.charCodeAt(j - 1);
     i = j;
   }
@@ -243,10 +259,6 @@ export function htmlToMappedText(html: string, layout: TextLayout = 'lines'): Ma
   let len = text.length;
   while (len > 0 && (text.charCodeAt(len - 1) === 0x20 || text.charCodeAt(len - 1) === 0x0a)) len--;
   text = text.slice(0, len);
+  if (!mapped) return { text, starts: new Int32Array(0), ends: new Int32Array(0) };
   return { text, starts: Int32Array.from(starts.slice(0, len)), ends: Int32Array.from(ends.slice(0, len)) };
-}
-
-/** Visible text of an HTML fragment or page in one of the layouts (see `htmlToMappedText`). */
-export function htmlToText(html: string, layout: TextLayout = 'lines'): string {
-  return htmlToMappedText(html, layout).text;
 }
