@@ -76,7 +76,7 @@ node-feedparser and the AI-lab corpus; each file parsed once per run, median of 
 | \`parseFeed(bytes)\` (charset detection + decode + parse + map) | ${oursMs.toFixed(1)} | **${(mb / (oursMs / 1000)).toFixed(1)}** | 0 |
 | baseline: rss-parser 3.13 \`parseString\` on the same files decoded as UTF-8 | ${baseMs.toFixed(1)} | ${(mb / (baseMs / 1000)).toFixed(1)} | ${baselineFailures} |
 
-**feedparser's suite** (\`npx tsx bench/parse-feedparser.ts\`; test \`packages/parse/src/feedparser-suite.test.ts\`):
+**feedparser's suite** (\`npx tsx bench/parse-feedparser.ts\`; test \`test/feedparser-suite.test.ts\`):
 ${suite.total} cases in wellformed, illformed and encoding. Each \`Expect:\` expression is translated into checks on
 our result (feedparser field → ours: \`title\`/\`title_detail.value\` → title, \`summary\`/\`description\` → summary
 (falling back to content, as feedparser copies it), \`content[0].value\` → content, \`*_parsed\` tuples → ISO dates,

@@ -18,6 +18,26 @@ export type PyNode =
 
 export type PyValue = string | number | boolean | null | PyValue[] | { [key: string]: PyValue };
 
+/**
+ * The operands of a logical, comparison or tuple node (`not`, unary minus, `and`/`or`, comparison chains,
+ * tuples), or null for the other kinds, which each walker treats in its own way.
+ */
+export function operandsOf(n: PyNode): PyNode[] | null {
+  switch (n.kind) {
+    case 'not':
+    case 'neg':
+      return [n.operand];
+    case 'bool':
+      return n.operands;
+    case 'compare':
+      return [n.first, ...n.rest.map((r) => r.right)];
+    case 'tuple':
+      return n.items;
+    default:
+      return null;
+  }
+}
+
 interface Token {
   type: 'str' | 'num' | 'name' | 'op';
   value: string;

@@ -1,5 +1,5 @@
 import { parseXml, type XmlElement } from '@frameline/parse';
-import type { PyNode } from './py-expr.js';
+import { operandsOf, type PyNode } from './py-expr.js';
 import type { IndexEntry } from './run.js';
 import { chainOf, type OurResult } from './translate.js';
 
@@ -78,24 +78,15 @@ export function fieldsOf(node: PyNode): string[] {
       out.add([chain.root, ...chain.steps.filter((s) => typeof s === 'string')].join('.'));
       return;
     }
+    const operands = operandsOf(n);
+    if (operands !== null) {
+      operands.forEach(visit);
+      return;
+    }
     switch (n.kind) {
       case 'call':
         if (n.fn.kind === 'attr') visit(n.fn.target);
         n.args.forEach(visit);
-        return;
-      case 'not':
-      case 'neg':
-        visit(n.operand);
-        return;
-      case 'bool':
-        n.operands.forEach(visit);
-        return;
-      case 'compare':
-        visit(n.first);
-        for (const r of n.rest) visit(r.right);
-        return;
-      case 'tuple':
-        n.items.forEach(visit);
         return;
       default:
         return;

@@ -1,7 +1,7 @@
 import type { Author, FeedItem, ParsedFeed } from '@frameline/core';
 import { htmlToText } from '@frameline/parse';
 import { canonicalHtml } from './canonical-html.js';
-import type { PyNode, PyValue } from './py-expr.js';
+import { operandsOf, type PyNode, type PyValue } from './py-expr.js';
 
 /**
  * Translates feedparser result paths (`entries[0]['summary_detail']['value']`) into our fields, and evaluates
@@ -200,6 +200,11 @@ export function notApplicableReason(node: PyNode): string | null {
       checks++;
       return;
     }
+    const operands = operandsOf(n);
+    if (operands !== null) {
+      operands.forEach(visit);
+      return;
+    }
     switch (n.kind) {
       case 'name':
         if (n.id === 'bozo') return;
@@ -222,20 +227,6 @@ export function notApplicableReason(node: PyNode): string | null {
       case 'sub':
       case 'attr':
         reasons.push('unsupported expression');
-        return;
-      case 'not':
-      case 'neg':
-        visit(n.operand);
-        return;
-      case 'bool':
-        n.operands.forEach(visit);
-        return;
-      case 'compare':
-        visit(n.first);
-        for (const r of n.rest) visit(r.right);
-        return;
-      case 'tuple':
-        n.items.forEach(visit);
         return;
       case 'dict':
         reasons.push('dict comparisons (links, tags, where)');
