@@ -11,5 +11,5 @@ export { htmlToMappedText, htmlToText, type MappedText, type TextLayout } from '
 export { type OpmlOutline, type OpmlSource, parseOpml, toOpml } from './opml.js';
 export { type ParseMeta, parseFeed, parseFeedSync } from './parse-feed.js';
 export { type ParseFileResult, parseFileResult } from './parse-file-result.js';
-export { titleText } from './text.js';
+export { nonEmpty, titleText } from './text.js';
 export { parseXml, type XmlElement } from './xml-tree.js';

@@ -13,6 +13,7 @@ export function titleText(value: string | null, isHtml: boolean): string | null 
   return text === '' ? null : text;
 }
 
+/** A value trimmed, or null when nothing is left. */
 export function nonEmpty(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();

@@ -94,8 +94,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
       }
       continue;
     }
-    for (let h = 0; h < view.cues.length; h++) {
-      const hit = view.cues[h] as CueHit;
+    for (const hit of view.cues) {
       if (!tables.cues[hit.cue]?.rules.includes(r)) continue;
       if (negated(view, tables, hit)) continue;
       if (!rule.overlaps && consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;

@@ -6,6 +6,7 @@ import { PermanentError } from '@frameline/core';
 import { Automaton } from './automaton.js';
 import { orgShape } from './org-names.js';
 import { joinSpecs, readRules } from './parse-rules.js';
+import { squash } from './repo-ids.js';
 import type { CompiledRule, CueInfo, EntityInfo, RuleSet, SurfaceUse } from './rule-set.js';
 import type { Located, Pos, RuleError, RuleFile, RulesSpec } from './spec.js';
 import { CASE_FOLD, foldWith, PUNCT_FOLD } from './unicode.js';
@@ -206,7 +207,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
         rules,
         bareRules: rules.flatMap((r, i) => (r.bare ? [i] : [])),
         entityIndex: index,
-        squashedIndex: new Map([...index].map(([id, e]) => [id.replace(/[^a-z0-9]/g, ''), e] as const)),
+        squashedIndex: new Map([...index].map(([id, e]) => [squash(id), e] as const)),
         newNames: {
           notNames: words(spec.newNames.notNames),
           featureWords: words(spec.newNames.featureWords),

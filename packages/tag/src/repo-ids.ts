@@ -52,7 +52,8 @@ function* candidates(text: string): Generator<{ start: number; owner: string; na
 /** A real text names a few; a hostile one is not scanned past this many. */
 const MAX_IDS = 256;
 
-const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** An id or name with everything but letters and digits dropped, lowercased ("CohereLabs" → coherelabs). */
+export const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** Mentions of repository ids (numbered after `entities`), replacing the known names written inside them. */
 export function addRepoIds(

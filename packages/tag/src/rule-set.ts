@@ -31,7 +31,11 @@ export interface EntityList {
 export class TextEntities implements EntityList {
   private readonly found: EntityInfo[] = [];
 
-  constructor(private readonly listed: readonly EntityInfo[]) {}
+  /** `listed` and `index`: the rule set's entities and its index of them by id. */
+  constructor(
+    private readonly listed: readonly EntityInfo[],
+    private readonly index: ReadonlyMap<string, number>,
+  ) {}
 
   get length(): number {
     return this.listed.length + this.found.length;
@@ -41,11 +45,6 @@ export class TextEntities implements EntityList {
     return (
       index < this.listed.length ? this.listed[index] : this.found[index - this.listed.length]
     ) as EntityInfo;
-  }
-
-  /** Whether any entity of this text only is held. */
-  get grown(): boolean {
-    return this.found.length > 0;
   }
 
   /** Append entities found in the text; each takes the next index. */
@@ -59,8 +58,8 @@ export class TextEntities implements EntityList {
   }
 
   /** Index of the entity with this id, or -1. */
-  indexOf(id: string, listed: ReadonlyMap<string, number>): number {
-    const i = listed.get(id);
+  indexOf(id: string): number {
+    const i = this.index.get(id);
     if (i !== undefined) return i;
     const k = this.found.findIndex((e) => e.id === id);
     return k < 0 ? -1 : this.listed.length + k;

@@ -158,7 +158,7 @@ function giveAncestors(entities: TextEntities, tables: CompiledTables, from: num
   for (let k = from; k < entities.length; k++) {
     const a = entities.at(k);
     if (a.parent === null) continue;
-    const family = entities.indexOf(a.parent, tables.entityIndex);
+    const family = entities.indexOf(a.parent);
     if (family < 0) continue;
     const up = tables.ancestors[family] ?? entities.at(family).ancestors ?? NONE;
     // (An object literal: a spread per added entity costs more than the rest of this pass.)
@@ -343,7 +343,7 @@ function mainSoftware(result: ExtractResult, ruleSet: RuleSet): EntityInfo | nul
  */
 export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): ExtractResult {
   const { tables } = ruleSet;
-  const entities = new TextEntities(ruleSet.entities);
+  const entities = new TextEntities(ruleSet.entities, tables.entityIndex);
   // The document's own subject: given by the caller (the release its title announces), or, for a text whose
   // first line is a release heading ("JAX 0.4.30 (June 2024)"), that release's subject.
   const subject = context.subject === undefined ? headingSubject(text, ruleSet) : context.subject;
@@ -382,7 +382,7 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   entities.add(repoIds.added);
   let implicit = -1;
   if (subject !== null) {
-    implicit = entities.indexOf(subject.id, tables.entityIndex);
+    implicit = entities.indexOf(subject.id);
     if (implicit < 0) {
       implicit = entities.length;
       entities.add([subject]);

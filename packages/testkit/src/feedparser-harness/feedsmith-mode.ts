@@ -1,5 +1,5 @@
 import type { Author, FeedItem, ParsedFeed } from '@frameline/core';
-import { parseDate, titleText } from '@frameline/parse';
+import { nonEmpty, parseDate, titleText } from '@frameline/parse';
 import { type AnyFeed, type AtomFeed, type JsonFeed, parseFeed, type RdfFeed, type RssFeed } from 'feedsmith';
 
 /**
@@ -16,11 +16,6 @@ type AtomLink = AtomFeed.Link<Dated>;
 type AtomPerson = AtomFeed.Person;
 type AtomEntry = AtomFeed.Entry<Dated>;
 
-function present(v: string | null | undefined): string | null {
-  const s = v?.trim();
-  return s ? s : null;
-}
-
 /** The last parsed date of a repeated element (a later value overwrites an earlier one, as in our mapper). */
 function last(values: readonly Dated[] | undefined): string | null {
   return values?.filter((v): v is string => typeof v === 'string').at(-1) ?? null;
@@ -33,12 +28,12 @@ function isMarkup(type: string | undefined): boolean {
 }
 
 function atomTitle(text: AtomFeed.Text | undefined): string | null {
-  return text ? titleText(present(text.value), isMarkup(text.type)) : null;
+  return text ? titleText(nonEmpty(text.value), isMarkup(text.type)) : null;
 }
 
 /** A text construct's value; content that only points elsewhere (`src`) has none. */
 function atomValue(text: AtomText | undefined): string | null {
-  return present(text?.value);
+  return nonEmpty(text?.value);
 }
 
 /** The `alternate` link (or one without `rel`), preferring an HTML one, as our mapper picks it. */
@@ -47,15 +42,15 @@ function alternate(links: readonly AtomLink[] | undefined): string | null {
   for (const link of links ?? []) {
     if ((link.rel ?? 'alternate').trim().toLowerCase() !== 'alternate') continue;
     const type = (link.type ?? '').toLowerCase();
-    if (type === '' || type.includes('html')) return present(link.href);
-    fallback ??= present(link.href);
+    if (type === '' || type.includes('html')) return nonEmpty(link.href);
+    fallback ??= nonEmpty(link.href);
   }
   return fallback;
 }
 
 function person(p: { name?: string; email?: string }): Author | null {
-  const name = present(p.name);
-  const email = present(p.email);
+  const name = nonEmpty(p.name);
+  const email = nonEmpty(p.email);
   return name || email ? { name, email } : null;
 }
 
@@ -81,20 +76,20 @@ function rssItem(item: RssLikeItem): FeedItem {
   const rdf: Partial<RdfFeed.Item<Dated>> = item;
   const atom = item.atom;
   return {
-    id: present(rss.guid?.value) ?? present(item.dc?.identifiers?.[0]) ?? present(rdf.rdf?.about),
+    id: nonEmpty(rss.guid?.value) ?? nonEmpty(item.dc?.identifiers?.[0]) ?? nonEmpty(rdf.rdf?.about),
     title: titleText(
-      present(item.title) ?? present(item.dc?.titles?.[0]) ?? present(item.media?.title?.value),
+      nonEmpty(item.title) ?? nonEmpty(item.dc?.titles?.[0]) ?? nonEmpty(item.media?.title?.value),
       false,
     ),
-    link: present(item.link) ?? alternate(atom?.links),
+    link: nonEmpty(item.link) ?? alternate(atom?.links),
     published: rss.pubDate ?? last(item.dcterms?.issued) ?? atom?.published ?? last(item.dc?.dates) ?? null,
     updated: last(item.dc?.dates) ?? last(item.dcterms?.modified) ?? atom?.updated ?? null,
     summary:
-      present(item.description) ??
-      present(item.dc?.descriptions?.[0]) ??
-      present(rss.itunes?.summary) ??
-      present(item.media?.description?.value),
-    content: present(item.content?.encoded) ?? atomValue(atom?.content),
+      nonEmpty(item.description) ??
+      nonEmpty(item.dc?.descriptions?.[0]) ??
+      nonEmpty(rss.itunes?.summary) ??
+      nonEmpty(item.media?.description?.value),
+    content: nonEmpty(item.content?.encoded) ?? atomValue(atom?.content),
     authors: people(rss.authors ?? [], [
       ...(item.dc?.creators ?? []),
       ...(item.dcterms?.creators ?? []),
@@ -109,14 +104,14 @@ function rssFeed(format: 'rss' | 'rdf', feed: RssFeed.Feed<Dated> | RdfFeed.Feed
   return {
     format,
     version: null, // feedsmith names the format (rss, rdf) but not the version
-    title: titleText(present(feed.title) ?? present(feed.dc?.titles?.[0]), false),
-    link: present(feed.link) ?? alternate(feed.atom?.links),
+    title: titleText(nonEmpty(feed.title) ?? nonEmpty(feed.dc?.titles?.[0]), false),
+    link: nonEmpty(feed.link) ?? alternate(feed.atom?.links),
     description:
-      present(feed.description) ??
-      present(feed.dc?.descriptions?.[0]) ??
+      nonEmpty(feed.description) ??
+      nonEmpty(feed.dc?.descriptions?.[0]) ??
       atomValue(feed.atom?.subtitle) ??
-      present(rss.itunes?.subtitle) ??
-      present(rss.itunes?.summary),
+      nonEmpty(rss.itunes?.subtitle) ??
+      nonEmpty(rss.itunes?.summary),
     items: items.map(rssItem),
   };
 }
@@ -127,13 +122,13 @@ function atomEntry(entry: AtomEntry, feedAuthors: readonly AtomPerson[]): FeedIt
   const own = entry.authors?.length ? entry.authors : sourceAuthors.length ? sourceAuthors : [];
   const authors = people(own, entry.dc?.creators ?? []);
   return {
-    id: present(entry.id),
+    id: nonEmpty(entry.id),
     title: atomTitle(entry.title),
     link: alternate(entry.links),
     published: entry.published ?? last(entry.dcterms?.issued),
     updated: entry.updated ?? last(entry.dcterms?.modified) ?? last(entry.dc?.dates),
     summary: atomValue(entry.summary),
-    content: content?.src && !present(content.value) ? null : atomValue(content),
+    content: content?.src && !nonEmpty(content.value) ? null : atomValue(content),
     // An entry without authors inherits the feed's, as in our mapper (and RFC 4287 §4.2.1).
     authors: authors.length > 0 ? authors : people(feedAuthors, []),
   };
@@ -155,17 +150,17 @@ function jsonFeed(feed: JsonFeed.Feed<Dated>): ParsedFeed {
   return {
     format: 'json',
     version: null,
-    title: present(feed.title),
-    link: present(feed.home_page_url),
-    description: present(feed.description),
+    title: nonEmpty(feed.title),
+    link: nonEmpty(feed.home_page_url),
+    description: nonEmpty(feed.description),
     items: (feed.items ?? []).map((item) => ({
-      id: present(item.id),
-      title: present(item.title),
-      link: present(item.url) ?? present(item.external_url),
+      id: nonEmpty(item.id),
+      title: nonEmpty(item.title),
+      link: nonEmpty(item.url) ?? nonEmpty(item.external_url),
       published: item.date_published ?? null,
       updated: item.date_modified ?? null,
-      summary: present(item.summary),
-      content: present(item.content_html) ?? present(item.content_text),
+      summary: nonEmpty(item.summary),
+      content: nonEmpty(item.content_html) ?? nonEmpty(item.content_text),
       authors: people(item.authors ?? feed.authors ?? [], []),
     })),
   };

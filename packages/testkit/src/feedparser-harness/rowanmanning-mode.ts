@@ -1,5 +1,5 @@
 import type { Author, FeedItem, ParsedFeed } from '@frameline/core';
-import { titleText } from '@frameline/parse';
+import { nonEmpty, titleText } from '@frameline/parse';
 import { parseFeed } from '@rowanmanning/feed-parser';
 
 /**
@@ -13,19 +13,14 @@ type RowanFeed = ReturnType<typeof parseFeed>;
 type RowanItem = RowanFeed['items'][number];
 type FeedAuthor = RowanItem['authors'][number];
 
-function present(v: string | null | undefined): string | null {
-  const s = v?.trim();
-  return s ? s : null;
-}
-
 /** A `Date` to ISO 8601 UTC without milliseconds (our shape). */
 function isoOf(d: Date | null): string | null {
   return d && !Number.isNaN(d.getTime()) ? d.toISOString().replace('.000Z', 'Z') : null;
 }
 
 function author(a: FeedAuthor): Author | null {
-  const name = present(a.name);
-  const email = present(a.email);
+  const name = nonEmpty(a.name);
+  const email = nonEmpty(a.email);
   return name || email ? { name, email } : null;
 }
 
@@ -47,13 +42,13 @@ function versionOf(meta: RowanFeed['meta']): string | null {
 
 function mapItem(item: RowanItem): FeedItem {
   return {
-    id: present(item.id),
-    title: titleText(present(item.title), false),
-    link: present(item.url),
+    id: nonEmpty(item.id),
+    title: titleText(nonEmpty(item.title), false),
+    link: nonEmpty(item.url),
     published: isoOf(item.published),
     updated: isoOf(item.updated),
-    summary: present(item.description),
-    content: present(item.content),
+    summary: nonEmpty(item.description),
+    content: nonEmpty(item.content),
     authors: item.authors.map(author).filter((a): a is Author => a !== null),
   };
 }
@@ -64,9 +59,9 @@ export function rowanmanningToParsedFeed(feed: RowanFeed): ParsedFeed {
   return {
     format: meta.type === 'atom' ? 'atom' : meta.type === 'rdf' ? 'rdf' : 'rss',
     version: versionOf(meta),
-    title: titleText(present(feed.title), false),
-    link: present(feed.url),
-    description: present(feed.description),
+    title: titleText(nonEmpty(feed.title), false),
+    link: nonEmpty(feed.url),
+    description: nonEmpty(feed.description),
     items: feed.items.map(mapItem),
   };
 }
