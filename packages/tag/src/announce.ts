@@ -1,5 +1,6 @@
 import type { AnnouncementType, EntityKind, ExtractedAnnouncement, ReleaseStage } from '@frameline/core';
 import type { CueHit } from './entities.js';
+import type { Reading } from './reading.js';
 import type { CompiledRule, CompiledTables, EntityList } from './rule-set.js';
 import {
   availableElsewhere,
@@ -24,22 +25,11 @@ import {
 } from './trigger-checks.js';
 import { stageInSentence, versionAfter, versionInSentence } from './versions.js';
 
-// Text allowed between a name and a trigger written right next to it: "PyTorch support", "PyTorch 2.0 support".
-// Up to two short function words may sit between ("partners with NVIDIA", "partnership between A and B").
-const ADJACENT_GAP =
-  /^(?:[ \u00a0]*(?:['\u2019]s)?(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?[ \u00a0-]*(?:(?:with|between|among|of|for|to|on|in|and|its|their) ){0,2}(?:the |a |an )?)$/iu;
-// "Cohere and Bell partner": a party the rules do not know, joined to the named one.
-// "Partnership with Saudi Arabia and HUMAIN": the same, the unknown party first.
-const UNKNOWN_PARTY_GAP =
-  /^\s+(?:(?:with|between)\s+(?:the\s+)?\p{Lu}[\p{L}\p{N}.&'-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'-]*){0,3}\s+(?:and|&)|(?:and|&)\s+\p{Lu}[\p{L}\p{N}.&'-]*(?:\s+\p{Lu}[\p{L}\p{N}.&'-]*){0,3})\s+$/u;
-// "... partnership with the Government of Canada", "... signs an agreement with Bell": a capitalised party.
-const NAMED_PARTY_AFTER = /^[ \u00a0]+(?:with|between)[ \u00a0]+(?:the[ \u00a0]+)?\p{Lu}/u;
 // The first version number inside a name's own text: "Llama 3.1", "GPT-4o", "DINOv2", "Qwen2.5",
 // "Llama 4 Scout"; never a size ("Mistral 7B", "Mixtral 8x7B").
 const VERSION_IN_NAME = /(?:(?<=[ -])v?|(?<=\p{L})v?)(\d+(?:\.\d+)*[a-z]?)(?![\p{L}\p{N}])/u;
 const VERSIONED_KINDS = new Set(['framework', 'library', 'model']);
 const PLAN_WINDOW = 60;
-const PLACE_BEFORE = /[ \u00a0](?:on|in|inside|via|through|to)[ \u00a0]+(?:the[ \u00a0]+)?$/u;
 const NEGATION_WINDOW = 14;
 /** Farthest a subject may be from its trigger, in UTF-16 units (objects may be anywhere in the sentence). */
 const MAX_GAP = 80;
@@ -77,45 +67,47 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
   // support" is still Genkit's release.
   const involved: number[] = [];
   const evidence = { start: view.start, end: view.end, text: view.text.slice(view.start, view.end) };
+  const r = tables.reading;
   // The rules to try, in the rule set's order: those a cue of the sentence triggers (a sentence has a handful
   // of hits, the rule set dozens of rules), and the bare rules for a sentence naming one thing.
   const order: number[] = [];
   for (const hit of view.cues) for (const r of tables.cues[hit.cue]?.rules ?? NO_RULES) insertRule(order, r);
   if (view.mentions.length === 1) for (const r of tables.bareRules) insertRule(order, r);
-  for (const r of order) {
-    const rule = tables.rules[r] as CompiledRule;
+  for (const at of order) {
+    const rule = tables.rules[at] as CompiledRule;
     if (rule.bare) {
-      const a = bareAnnouncement(view, entities, rule);
+      const a = bareAnnouncement(view, entities, rule, r);
       if (a && !seen.has(`${a.type}\u0000${a.subject}`)) {
         seen.add(`${a.type}\u0000${a.subject}`);
         // (A citation is read only where an announcement would be made: the rare case.)
-        if (out.length === 0 && citation(view)) return out;
+        if (out.length === 0 && citation(view, r)) return out;
         out.push({ ...a, evidence: { ...evidence } });
       }
       continue;
     }
     for (const hit of view.cues) {
-      if (!tables.cues[hit.cue]?.rules.includes(r)) continue;
+      if (!tables.cues[hit.cue]?.rules.includes(at)) continue;
       if (negated(view, tables, hit)) continue;
       if (!rule.overlaps && consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;
       // Overlapping is for other words around the same span ("generally available" inside "generally
       // available on"); the very same phrase ("Bedrock now offers Llama") made its announcement already.
       if (consumed.some((c) => c.start === hit.start && c.end === hit.end)) continue;
-      if (!rule.overlaps && rule.type === 'release' && availableElsewhere(view, hit)) continue;
-      if (rule.type === 'release' && (releaseAsNoun(view, hit) || releasesResearch(view, hit))) continue;
-      if (rule.type === 'acquisition' && joinNotMerger(view, hit)) continue;
-      if (rule.type === 'partnership' && partnerAsName(view, hit)) continue;
-      if (rule.type === 'funding' && raiseWithoutMoney(view, hit)) continue;
-      if (rule.type !== 'roadmap' && backgroundTrigger(view, hit)) continue;
+      if (!rule.overlaps && rule.type === 'release' && availableElsewhere(view, hit, r)) continue;
+      if (rule.type === 'release' && (releaseAsNoun(view, hit, r) || releasesResearch(view, hit, r)))
+        continue;
+      if (rule.type === 'acquisition' && joinNotMerger(view, hit, r)) continue;
+      if (rule.type === 'partnership' && partnerAsName(view, hit, r)) continue;
+      if (rule.type === 'funding' && raiseWithoutMoney(view, hit, r)) continue;
+      if (rule.type !== 'roadmap' && backgroundTrigger(view, hit, r)) continue;
       // "CUDA 11 support has been removed" ends support; it is the deprecation rule's.
-      if (rule.type === 'support' && PASSIVE_DROP.test(view.text.slice(hit.end, hit.end + 30))) continue;
+      if (rule.type === 'support' && r.passiveDrop.test(view.text.slice(hit.end, hit.end + 30))) continue;
       const slot = fill(view, tables, entities, rule, hit, rule.freshSubject ? involved : null);
       if (slot === null) continue;
-      if (rule.type === 'support' && supportedNotSupporter(view, entities, slot, hit)) continue;
+      if (rule.type === 'support' && supportedNotSupporter(view, entities, slot, hit, r)) continue;
       if (
         rule.type === 'research' &&
         slot.subjects.every((s) => kindOf(entities, s) !== 'vendor') &&
-        researchInPassing(view)
+        researchInPassing(view, r)
       )
         continue;
       // "Claude is now generally available in Xcode": a model reaching a stage on someone else's platform is
@@ -124,7 +116,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         rule.type === 'release' &&
         rule.overlaps &&
         slot.subjects.every((s) => kindOf(entities, s) === 'model') &&
-        availableElsewhere(view, hit)
+        availableElsewhere(view, hit, r)
       )
         continue;
       const type: AnnouncementType =
@@ -151,7 +143,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
       }
       if (type === 'release' && made.length > 0 && !rule.needsVersion) {
-        for (const m of featureHosts(view, hit)) {
+        for (const m of featureHosts(view, hit, r)) {
           const info = entities.at(m.entity);
           if (info.kind !== 'product' || seen.has(`release\u0000${info.id}`)) continue;
           seen.add(`release\u0000${info.id}`);
@@ -178,7 +170,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         }
       }
       if (made.length > 0) {
-        if (out.length === 0 && citation(view)) return out;
+        if (out.length === 0 && citation(view, r)) return out;
         out.push(...made);
         consumed.push(hit);
         // Being announced about (an object) is what fresh_subject guards; announcing is not.
@@ -191,10 +183,6 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
   return out;
 }
 
-// What may stand beside a bare "name version" sentence: punctuation, a stage, "release", "is out".
-// A release-notes heading may carry its date: "JAX 0.4.30 (June 18, 2024)", "TensorRT 10.6 GA - 2024-11-05".
-const BARE_REST =
-  /^[\s\p{P}]*(?:(?:alpha|beta|preview|rc\d*|ga|release|released|release notes|is out|is here|is now available|now available|changelog|\p{L}+\.? \d{1,2},? \d{4}|\d{1,2} \p{L}+ \d{4}|\d{4} \p{L}+ \d{1,2}|\d{4}-\d{1,2}-\d{1,2})[\s\p{P}]*)*$/iu;
 // "DINOv3: Self-supervised learning at scale": a versioned name opening a title, then its tagline.
 const BARE_TAGLINE = /^[ \u00a0]*(?::|[ \u00a0][\u2013\u2014-])[ \u00a0]+\p{L}/u;
 
@@ -203,6 +191,7 @@ function bareAnnouncement(
   view: SentenceView,
   entities: EntityList,
   rule: CompiledRule,
+  r: Reading,
 ): Omit<ExtractedAnnouncement, 'evidence'> | null {
   if (view.mentions.length !== 1) return null;
   // Only a whole text (a title such as "Windsurf 1.9544.35") or its first line when that is a heading of
@@ -219,7 +208,7 @@ function bareAnnouncement(
   if (at >= 0 && /^[ \u00a0-]?(?:version |v)?$/i.test(rest.slice(0, at)))
     rest = rest.slice(at + version.length);
   else if (!view.text.slice(m.start, m.end).endsWith(version)) return null;
-  if (!BARE_REST.test(rest) && !BARE_TAGLINE.test(rest)) return null;
+  if (!r.bareRest.test(rest) && !BARE_TAGLINE.test(rest)) return null;
   return { type: rule.type, subject: info.id, objects: [], version, stage, rule: rule.name };
 }
 
@@ -233,24 +222,21 @@ function negated(view: SentenceView, tables: CompiledTables, hit: CueHit): boole
   );
 }
 
-// Where one clause of a sentence ends and another begins: "... announced X support, and said it is working on
-// Y support" states one fact and one plan.
-// A comma and a conjunction start a clause only with a new subject after them (", and Microsoft announced",
-// ", and it will"), not a list of predicates (", and accelerated by ...").
-const CLAUSE_BREAK =
-  /;|,[ \u00a0]*(?:and|but|while|whereas)[ \u00a0]+(?:(?:it|they|we|he|she|its|their)\b|\p{Lu})|\b(?:and|but)[ \u00a0]+(?:said|says|added|noted|announced)\b/u;
+// Where one clause of a sentence ends and another begins (`Reading.clauseBreak`): "... announced X support, and
+// said it is working on Y support" states one fact and one plan.
 
 function planned(view: SentenceView, tables: CompiledTables, hit: CueHit): boolean {
+  const r = tables.reading;
   return view.cues.some((c) => {
     if (tables.cues[c.cue]?.plan !== true) return false;
     if (c.end <= hit.start) {
-      return hit.start - c.end <= PLAN_WINDOW && !CLAUSE_BREAK.test(view.text.slice(c.end, hit.start));
+      return hit.start - c.end <= PLAN_WINDOW && !r.clauseBreak.test(view.text.slice(c.end, hit.start));
     }
     if (c.start >= hit.end) {
       return (
         c.start - hit.end <= PLAN_WINDOW &&
-        view.text.slice(c.start, c.end).toLowerCase() !== 'will' &&
-        !CLAUSE_BREAK.test(view.text.slice(hit.end, c.start))
+        !r.planBeforeOnly.has(view.text.slice(c.start, c.end).toLowerCase()) &&
+        !r.clauseBreak.test(view.text.slice(hit.end, c.start))
       );
     }
     return false;
@@ -266,10 +252,11 @@ function fill(
   hit: CueHit,
   used: readonly number[] | null,
 ): Slot | null {
+  const r = tables.reading;
   const objectsFirst = rule.objectsSide === 'right-before' || rule.objectsSide === 'right-after';
   let objectMentions: SentenceMention[] = [];
   if (objectsFirst) {
-    objectMentions = pick(view, hit, rule.objectsSide, (m) => rule.objects.has(kindOf(entities, m)), true);
+    objectMentions = pick(view, hit, rule.objectsSide, (m) => rule.objects.has(kindOf(entities, m)), true, r);
     if (objectMentions.length === 0 && rule.needsObjects) return null;
   }
   const taken = objectMentions.map((m) => m.entity);
@@ -283,20 +270,21 @@ function fill(
       !taken.includes(m.entity) &&
       !(
         (rule.type === 'release' || rule.type === 'deprecation') &&
-        partOfLongerName(view, m, kindOf(entities, m), rule.type)
+        partOfLongerName(view, m, kindOf(entities, m), rule.type, r, tables.newNames.libraryWords)
       ) &&
       // "Introducing Kimi K2 on GroqCloud": the place something comes to is not what is released.
       // (a feature introduced on a platform is the platform's release: "Introducing tool use on the Claude API")
       !(
         rule.type === 'release' &&
         m.start > hit.end &&
-        PLACE_BEFORE.test(view.text.slice(Math.max(view.start, m.start - 12), m.start)) &&
+        r.placeBefore.test(view.text.slice(Math.max(view.start, m.start - 12), m.start)) &&
         view.mentions.some((o) => o.start >= hit.end && o.end <= m.start && kindOf(entities, o) === 'model')
       ),
     false,
+    r,
   );
   // "Added support for CUDA 12.4" in JAX's release notes: a line that names no subject is about the document's.
-  if (implicitSubject(view, rule, hit, subjects)) {
+  if (implicitSubject(view, rule, hit, subjects, r)) {
     objectMentions = objectMentions.filter((m) => m.entity !== view.implicit);
     subjects = [{ start: view.start, end: view.start, entity: view.implicit }];
   }
@@ -318,7 +306,7 @@ function fill(
         rule.subject.has(kindOf(entities, m)) &&
         !taken.includes(m.entity) &&
         // in the trigger's clause ("Google Cloud announced ..., and said it is working on ... Cloud TPUs")
-        !CLAUSE_BREAK.test(
+        !r.clauseBreak.test(
           m.end <= hit.start ? view.text.slice(m.end, hit.start) : view.text.slice(hit.end, m.start + 1),
         ),
     );
@@ -341,6 +329,7 @@ function fill(
       rule.objectsSide,
       (m) => rule.objects.has(kindOf(entities, m)) && !subjectIds.includes(m.entity),
       true,
+      r,
     );
   }
   const objects: number[] = [];
@@ -408,8 +397,8 @@ function fill(
     const gap = s.end <= hit.start ? view.text.slice(s.end, hit.start) : view.text.slice(hit.end, s.start);
     // "Cohere deepens partnership with the Government of Canada": the other party is named, though not an
     // entity (out of scope or unknown), right after the trigger.
-    const namedAfter = s.end <= hit.start && NAMED_PARTY_AFTER.test(view.text.slice(hit.end, hit.end + 40));
-    if (!ADJACENT_GAP.test(gap) && !UNKNOWN_PARTY_GAP.test(gap) && !namedAfter) return null;
+    const namedAfter = s.end <= hit.start && r.namedPartyAfter.test(view.text.slice(hit.end, hit.end + 40));
+    if (!r.adjacentGap.test(gap) && !r.unknownPartyGap.test(gap) && !namedAfter) return null;
   }
   return { subjects, objectIds: kept, promoted };
 }
@@ -424,6 +413,7 @@ function pick(
   side: CompiledRule['subjectSide'],
   ok: (m: SentenceMention) => boolean,
   all: boolean,
+  r: Reading,
 ): SentenceMention[] {
   const ms = view.mentions;
   // Subjects and objects are in the trigger's clause: in "X announced ..., and said it is working on Y", X is
@@ -433,7 +423,7 @@ function pick(
       m.end <= hit.start &&
       ok(m) &&
       (all || hit.start - m.end <= MAX_GAP) &&
-      !CLAUSE_BREAK.test(view.text.slice(m.end, hit.start)),
+      !r.clauseBreak.test(view.text.slice(m.end, hit.start)),
   );
   let after = ms.filter(
     (m) =>
@@ -441,7 +431,7 @@ function pick(
       ok(m) &&
       (all || m.start - hit.end <= MAX_GAP) &&
       // (with the mention's first letter: ", and Microsoft" starts a clause)
-      !CLAUSE_BREAK.test(view.text.slice(hit.end, m.start + 1)),
+      !r.clauseBreak.test(view.text.slice(hit.end, m.start + 1)),
   );
   // A name in brackets is an aside about the name before it ("Google Cloud (Kubeflow, TPUs)"): a subject only
   // when no other name fills the slot.
@@ -457,12 +447,12 @@ function pick(
   switch (side) {
     case 'right-before': {
       const last = before[before.length - 1];
-      if (last && ADJACENT_GAP.test(view.text.slice(last.end, hit.start))) seed = last;
+      if (last && r.adjacentGap.test(view.text.slice(last.end, hit.start))) seed = last;
       break;
     }
     case 'right-after': {
       const first = after[0];
-      if (first && ADJACENT_GAP.test(view.text.slice(hit.end, first.start))) seed = first;
+      if (first && r.adjacentGap.test(view.text.slice(hit.end, first.start))) seed = first;
       break;
     }
     case 'before':
@@ -480,7 +470,7 @@ function pick(
     }
   }
   if (!seed) return [];
-  return dedupe(listAround(view, seed, ok));
+  return dedupe(listAround(view, seed, ok, r));
 }
 
 function kindOf(entities: EntityList, m: SentenceMention): EntityKind {
@@ -495,8 +485,14 @@ function addObject(objects: number[], subjectIds: readonly number[], e: number):
  * "PyTorch support for Cloud TPUs": a framework, library or model written right before "support" is what is
  * supported, not the one supporting ("NVIDIA support for PyTorch" is NVIDIA's). The noun rule reads it.
  */
-function supportedNotSupporter(view: SentenceView, entities: EntityList, slot: Slot, hit: CueHit): boolean {
-  if (!/^support/i.test(view.text.slice(hit.start, hit.end))) return false;
+function supportedNotSupporter(
+  view: SentenceView,
+  entities: EntityList,
+  slot: Slot,
+  hit: CueHit,
+  r: Reading,
+): boolean {
+  if (!r.supportStart.test(view.text.slice(hit.start, hit.end))) return false;
   const s = slot.subjects[slot.subjects.length - 1] as SentenceMention;
   const kind = kindOf(entities, s);
   if (kind !== 'framework' && kind !== 'library' && kind !== 'model') return false;
@@ -507,14 +503,6 @@ function supportedNotSupporter(view: SentenceView, entities: EntityList, slot: S
     )
   );
 }
-
-// What may stand before a trigger that opens a release-notes line: bullets, and words like "Added", "New".
-const LINE_OPENING =
-  /^[\s\p{P}\p{S}]*(?:(?:added|adds|add|adding|new|now|initial|experimental|improved|improves|improve|enabled?|enables|introduced?|introduces|full|native|official|basic|preliminary|better|extended|expanded|also|we|have|has)[ \u00a0]+)*$/iu;
-// "Python 3.8 support is dropped", "CUDA 11 support has been removed": a passive line about the notes' project.
-const PASSIVE_IN_TRIGGER = /^support (?:is|are|was|were|has been|have been|will be)/;
-const PASSIVE_DROP =
-  /^[\s\p{P}]*(?:is|are|was|were|has been|have been|will be|is being)[ \u00a0]+(?:now[ \u00a0]+)?(?:dropped|removed|deprecated)/iu;
 
 /**
  * Whether a rule's subject is the document's own subject: the document has one (release notes of a named
@@ -528,6 +516,7 @@ function implicitSubject(
   rule: CompiledRule,
   hit: CueHit,
   found: SentenceMention[],
+  r: Reading,
 ): boolean {
   if (view.implicit < 0) return false;
   // (A release of the document's subject is its heading's; lines do not restate it.)
@@ -538,20 +527,20 @@ function implicitSubject(
   const nl = view.text.slice(hit.end, lineStart + 161).indexOf('\n');
   const shortLine = nl >= 0 || view.text.length - lineStart <= 160;
   const opening =
-    LINE_OPENING.test(before) ||
+    r.lineOpening.test(before) ||
     (shortLine &&
-      /support|integrat/i.test(view.text.slice(hit.start, hit.end)) &&
+      r.supportOrIntegration.test(view.text.slice(hit.start, hit.end)) &&
       /^[\s\p{P}\p{S}]*(?:[\p{L}\p{N}-]+[ \u00a0]+){1,2}$/u.test(before) &&
       !found.some((m) => m.end <= hit.start));
-  const trigger = view.text.slice(hit.start, hit.end).toLowerCase();
+  const trigger = view.text.slice(hit.start, hit.end);
   const passive =
-    PASSIVE_IN_TRIGGER.test(trigger) ||
-    (trigger.endsWith('support') && PASSIVE_DROP.test(view.text.slice(hit.end, hit.end + 30)));
+    r.passiveInTrigger.test(trigger) ||
+    (r.supportEnd.test(trigger) && r.passiveDrop.test(view.text.slice(hit.end, hit.end + 30)));
   if (!opening && !passive) return false;
   // A subject the line names before the trigger stays ("TensorRT now supports ..."); in a passive drop the
   // name before is what is dropped ("CUDA 11 support is dropped").
   if (!passive && found.some((m) => m.end <= hit.start && m.entity !== view.implicit)) return false;
-  if (rule.type === 'deprecation') return /support/.test(trigger) || passive;
+  if (rule.type === 'deprecation') return r.support.test(trigger) || passive;
   return true;
 }
 

@@ -6,6 +6,7 @@ import { PermanentError } from '@frameline/core';
 import { Automaton } from './automaton.js';
 import { orgShape } from './org-names.js';
 import { joinSpecs, readRules } from './parse-rules.js';
+import { compileReading } from './reading.js';
 import { squash } from './repo-ids.js';
 import type { CompiledRule, CueInfo, EntityInfo, RuleSet, SurfaceUse } from './rule-set.js';
 import type { Located, Pos, RuleError, RuleFile, RulesSpec } from './spec.js';
@@ -220,6 +221,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
           orgShapeWords: new Set(spec.newNames.orgShapeWords.map((w) => w.value)),
           orgShape: orgShape(new Set(spec.newNames.orgShapeWords.map((w) => w.value))),
         },
+        reading: compileReading(spec.reading),
       },
     },
   };

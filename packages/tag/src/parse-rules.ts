@@ -1,5 +1,6 @@
 import { ANNOUNCEMENT_TYPES, type AnnouncementType, ENTITY_KINDS, type EntityKind } from '@frameline/core';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { emptyReading, READING_KEYS } from './reading.js';
 import {
   type EntitySpec,
   type Located,
@@ -41,7 +42,14 @@ const NEW_NAME_KEYS = {
   variant_words: 'variantWords',
   org_shape_words: 'orgShapeWords',
 } as const;
-const TOP_KEYS = ['entities', 'announcements', 'plan_words', 'negation_words', ...Object.keys(NEW_NAME_KEYS)];
+const TOP_KEYS = [
+  'entities',
+  'announcements',
+  'plan_words',
+  'negation_words',
+  'reading',
+  ...Object.keys(NEW_NAME_KEYS),
+];
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Reads one YAML document into a RulesSpec, collecting every problem with its line and column. */
@@ -120,7 +128,7 @@ class Reader {
     return false;
   }
 
-  keys(map: YAMLMap, allowed: string[], what: string): void {
+  keys(map: YAMLMap, allowed: readonly string[], what: string): void {
     for (const pair of map.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       if (!allowed.includes(key)) {
@@ -269,6 +277,14 @@ export function readRules(
   for (const [key, field] of Object.entries(NEW_NAME_KEYS)) {
     spec.newNames[field] = reader.list(root.get(key, true), key, top);
   }
+  const reading = root.get('reading', true);
+  if (reading !== undefined && !isMap(reading))
+    reader.error(reader.pos(reading as Node, top), '`reading:` must be a set of word lists');
+  if (isMap(reading)) {
+    reader.keys(reading, READING_KEYS, '`reading:`');
+    for (const key of READING_KEYS)
+      spec.reading[key] = reader.list(reading.get(key, true), `reading: ${key}`, reader.pos(reading, top));
+  }
   return { spec, errors: reader.errors, complete: true };
 }
 
@@ -282,12 +298,20 @@ export function joinSpecs(specs: readonly RulesSpec[]): RulesSpec {
     out.planWords.push(...s.planWords);
     out.negationWords.push(...s.negationWords);
     for (const field of Object.values(NEW_NAME_KEYS)) out.newNames[field].push(...s.newNames[field]);
+    for (const key of READING_KEYS) out.reading[key].push(...s.reading[key]);
   }
   return out;
 }
 
 function emptySpec(): RulesSpec {
-  return { entities: [], rules: [], planWords: [], negationWords: [], newNames: emptyNewNames() };
+  return {
+    entities: [],
+    rules: [],
+    planWords: [],
+    negationWords: [],
+    newNames: emptyNewNames(),
+    reading: emptyReading(),
+  };
 }
 
 function emptyNewNames(): NewNamesSpec {

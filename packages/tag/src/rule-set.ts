@@ -1,5 +1,6 @@
 import type { AnnouncementType, EntityKind } from '@frameline/core';
 import type { Automaton } from './automaton.js';
+import type { Reading } from './reading.js';
 import type { Side } from './spec.js';
 
 /** One entity of a compiled rule set. */
@@ -156,6 +157,8 @@ export interface CompiledTables {
   /** Indices of the rules without cue phrases (`bare`: a name and its version standing alone). */
   readonly bareRules: readonly number[];
   readonly newNames: NewNameWords;
+  /** The signs announcement rules read around their triggers (the rule set's `reading:` lists). */
+  readonly reading: Reading;
   /** Index of each entity id. */
   readonly entityIndex: ReadonlyMap<string, number>;
   /** Entity index by id with everything but letters and digits dropped ("coherelabs" for cohere-labs). */

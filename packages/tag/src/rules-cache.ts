@@ -64,7 +64,10 @@ function isSpec(spec: RulesSpec | null): spec is RulesSpec {
     Array.isArray(spec.negationWords) &&
     typeof spec.newNames === 'object' &&
     spec.newNames !== null &&
-    Object.values(spec.newNames).every(Array.isArray)
+    Object.values(spec.newNames).every(Array.isArray) &&
+    typeof spec.reading === 'object' &&
+    spec.reading !== null &&
+    Object.values(spec.reading).every(Array.isArray)
   );
 }
 

@@ -1,4 +1,5 @@
 import type { AnnouncementType, EntityKind } from '@frameline/core';
+import type { ReadingSpec } from './reading.js';
 
 /** Where a slot sits relative to the trigger phrase of an announcement rule. */
 export const SIDES = ['before', 'after', 'any', 'right-before', 'right-after'] as const;
@@ -59,6 +60,8 @@ export interface RulesSpec {
   planWords: Located[];
   negationWords: Located[];
   newNames: NewNamesSpec;
+  /** The words announcement rules read around their triggers (`reading:`; see reading.ts). */
+  reading: ReadingSpec;
 }
 
 /**

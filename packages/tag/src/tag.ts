@@ -107,7 +107,7 @@ function confirm(text: string, raw: RawMention[], sentences: number[], tables: C
       !within(raw, range[0], range[1]).some((o) => !o.ambiguous && o.entity !== m.entity && o.end <= range[1])
     )
       return false;
-    return actsInAnnouncement(text, m, range, tables) || placeOfAvailability(text, m, range);
+    return actsInAnnouncement(text, m, range, tables) || placeOfAvailability(text, m, range, tables);
   });
 }
 
@@ -131,21 +131,23 @@ function actsInAnnouncement(
     (c) =>
       (tables.cues[c.cue]?.rules.length ?? 0) > 0 &&
       c.start > m.end &&
-      /^[ \u00a0]+(?:(?:is|are|has|have|now|just|officially) ){0,2}$/u.test(text.slice(m.end, c.start)),
+      tables.reading.actorGap.test(text.slice(m.end, c.start)),
   );
 }
-
-// "... is now available in Cursor", "comes to Modal": the capitalised place a named thing becomes available in.
-const PLACE_BEFORE =
-  /\b(?:available|live|runs?|running|works?|comes?|coming|arrives?|arriving|lands?|landing|use|using|try)[ \u00a0]+(?:(?:now|today|directly)[ \u00a0]+)?(?:in|on|inside|to|with|via|through)[ \u00a0]+(?:the[ \u00a0]+)?$/iu;
 
 /**
  * "Gemini 3 Pro is now available in Cursor": an ambiguous name right after "available in" (and the like),
  * in a sentence that names another entity unambiguously (the caller checks that), is the platform that name
  * belongs to, not a word.
  */
-function placeOfAvailability(text: string, m: RawMention, [from]: [number, number]): boolean {
-  return PLACE_BEFORE.test(text.slice(Math.max(from, m.start - 40), m.start));
+function placeOfAvailability(
+  text: string,
+  m: RawMention,
+  [from]: [number, number],
+  tables: CompiledTables,
+): boolean {
+  // "... is now available in Cursor", "comes to Modal": the capitalised place a named thing becomes available in.
+  return tables.reading.arrivalBefore.test(text.slice(Math.max(from, m.start - 40), m.start));
 }
 
 const NONE: readonly number[] = [];
@@ -227,8 +229,6 @@ function announceAround(
   return announcements;
 }
 
-const ENDING = /support|deprecat|remov|drop|discontinu|end of life|sunset|no longer/i;
-
 /** With a document subject, every sentence is read: a line naming no entity may still announce about it. */
 function announceAll(
   text: string,
@@ -251,7 +251,7 @@ function announceAll(
       k++;
     }
     // Without a name, a line can only end something of the document's ("Python 3.9 support is dropped").
-    if (inSentence.length === 0 && !ENDING.test(text.slice(start, end))) continue;
+    if (inSentence.length === 0 && !tables.reading.ending.test(text.slice(start, end))) continue;
     announcements.push(...readSentence(text, start, end, inSentence, tables, entities, implicit));
   }
   return announcements;
@@ -308,7 +308,8 @@ export function tagDocument(
 ): { title: ExtractResult; text: ExtractResult } {
   const head = tag(title, ruleSet, { subject: null });
   const subject = subjectOf(head, ruleSet);
-  if (subject !== null || !VERSION_HEADING.test(title))
+  // A heading made only of a version: "0.5", "[2.2.0] - 2024-02-08", "v0.15.0 (2020-05-05)", "10.6.0 GA".
+  if (subject !== null || !ruleSet.tables.reading.versionHeading.test(title))
     return { title: head, text: tag(text, ruleSet, { subject }) };
   // A heading that is only a version ("## 0.5", "9.2.0 GA - 2023-11-27") heads the notes of the software the
   // text itself names most.
@@ -316,10 +317,6 @@ export function tagDocument(
   const project = mainSoftware(plain, ruleSet);
   return { title: head, text: project === null ? plain : tag(text, ruleSet, { subject: project }) };
 }
-
-// A release-notes heading made of a version: "0.5", "[2.2.0] - 2024-02-08", "v0.15.0 (2020-05-05)", "10.6.0 GA".
-const VERSION_HEADING =
-  /^[\s\p{P}]*v?\d+(?:\.\d+)+[a-z0-9.-]*[\s\p{P}]*(?:(?:GA|RC\d*|beta|alpha|release|\d{4}-\d{1,2}-\d{1,2}|\p{L}+ \d{1,2},? \d{4}|\d{4} \p{L}+ \d{1,2})[\s\p{P}]*)*$/iu;
 
 /** The framework, library or product a text names most (at least twice, and more than any other), or null. */
 function mainSoftware(result: ExtractResult, ruleSet: RuleSet): EntityInfo | null {

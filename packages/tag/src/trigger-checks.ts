@@ -1,5 +1,6 @@
 import type { AnnouncementType, EntityKind, ReleaseStage } from '@frameline/core';
 import type { CueHit } from './entities.js';
+import type { Reading } from './reading.js';
 
 // Reading checks around a trigger and a mention: which words belong to a name, and when a trigger word is
 // not the announcement it usually is.
@@ -60,19 +61,6 @@ export interface SentenceView {
   stage?: ReleaseStage | null;
 }
 
-// Text allowed between the names of a list: "AMD, Intel and Graphcore", "PyTorch 1.0 and TensorFlow 2.0".
-const LIST_GAP = /^(?:[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?)?\s*(?:,|,?\s*(?:and|or|&|as well as)|\/)\s*$/iu;
-// Capitalised words that may follow a name in a headline without being part of it.
-const TITLE_WORDS = new Set(
-  (
-    'a an the and or for with on in to of at by from as via into is are was were be been now new now-available ' +
-    'available release released releases launch launches launched update updates beta preview alpha ga rc ' +
-    'support supports adds gets goes brings arrives arrive comes lands hits debuts expands turns makes ' +
-    'model models api apis sdk app apps open source open-source version edition family series ' +
-    'can will has have just also today this that it its our your their we you'
-  ).split(' '),
-);
-
 /**
  * Whether a mention is the start of a longer proper name the rules do not know ("Pinecone Nexus",
  * "Grok Build", "Weaviate Shared Cloud"): then a release or deprecation is about that other thing. A version
@@ -83,6 +71,8 @@ export function partOfLongerName(
   m: SentenceMention,
   kind: EntityKind,
   type: AnnouncementType,
+  r: Reading,
+  libraryWords: ReadonlySet<string>,
 ): boolean {
   // "PyTorch-based", "Cordova-Erweiterung": a name hyphenated onto a word only qualifies that word; a
   // model family's hyphenated capitalised word is a variant ("GPT-Rosalind").
@@ -96,124 +86,101 @@ export function partOfLongerName(
   );
   if (next === null) return /^[+#]/.test(view.text.slice(m.end, m.end + 1));
   const word = (next[1] as string).replace(/['’]s$/, '');
-  if (TITLE_WORDS.has(word.toLowerCase())) return false;
+  if (r.titleWords.has(word.toLowerCase())) return false;
   // One new capitalised word names a new thing ("Pinecone Nexus", "Grok Build"); a run of them names a
   // feature of the product ("Pinecone Dedicated Read Nodes", "Dagster+ Terraform Provider"), whose release
   // is the product's.
   // A client library in a language is a library of its own ("Weaviate C# Client").
   const rest = view.text.slice(m.end + next[0].length, view.end);
   const after = /^[ \u00a0]([\p{Lu}][\p{L}\p{N}+#.'’-]*)/u.exec(rest);
-  if (after === null || TITLE_WORDS.has((after[1] as string).toLowerCase())) return true;
-  return /^(?:[ \u00a0][\p{Lu}][\p{L}\p{N}+#.'’-]*)*?[ \u00a0](?:Client|Clients|Library|Libraries)(?![\p{L}\p{N}])/u.test(
-    rest,
-  );
+  if (after === null || r.titleWords.has((after[1] as string).toLowerCase())) return true;
+  const words =
+    /^(?:[ \u00a0]([\p{Lu}][\p{L}\p{N}+#.'’-]*))+/u
+      .exec(rest)?.[0]
+      .trim()
+      .split(/[ \u00a0]/u) ?? [];
+  return words.some((w) => libraryWords.has(w.toLowerCase()));
 }
 
 /**
  * "X is now available in Arena Mode": availability in a named place is that place's support, not a release
  * of X; when the place is not a known entity (else a support rule took the trigger) it makes nothing.
  */
-export function availableElsewhere(view: SentenceView, hit: CueHit): boolean {
-  if (!/(?:available|live)$/i.test(view.text.slice(hit.start, hit.end))) return false;
-  return /^[ \u00a0](?:in|on|via|through|inside|within)[ \u00a0]+(?:the[ \u00a0]+)?\p{Lu}/u.test(
-    view.text.slice(hit.end, hit.end + 24),
-  );
+export function availableElsewhere(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  if (!r.availability.test(view.text.slice(hit.start, hit.end))) return false;
+  return r.placeAfter.test(view.text.slice(hit.end, hit.end + 24));
 }
 
 /**
  * "This release brings ... for .NET developers": "release" after a determiner is a noun whose subject was
  * named before (often in the title), not a verb whose object follows; "the release of X" still is X's.
  */
-export function releaseAsNoun(view: SentenceView, hit: CueHit): boolean {
-  if (!/^releases?$/i.test(view.text.slice(hit.start, hit.end))) return false;
-  if (/^[ \u00a0]+of\b/i.test(view.text.slice(hit.end, hit.end + 4))) return false;
-  return /(?:^|[^\p{L}])(?:this|that|these|the|each|every|our|its|their)[ \u00a0]+$/iu.test(
-    view.text.slice(Math.max(view.start, hit.start - 8), hit.start),
-  );
+export function releaseAsNoun(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  if (!r.releaseNoun.test(view.text.slice(hit.start, hit.end))) return false;
+  if (r.complementAfter.test(view.text.slice(hit.end, hit.end + 12))) return false;
+  return r.nounDeterminer.test(view.text.slice(Math.max(view.start, hit.start - 8), hit.start));
 }
 
 /**
  * "X joins the PyTorch Foundation as a member", "joins forces with": joining a body or a cause is not being
  * acquired; only "X joins Y" between two companies is ("xAI joins SpaceX").
  */
-export function joinNotMerger(view: SentenceView, hit: CueHit): boolean {
-  if (!/join/i.test(view.text.slice(hit.start, hit.end))) return false;
-  const rest = view.text.slice(hit.end, Math.min(view.end, hit.end + 80));
-  return /^[ \u00a0]+(?:forces|us|hands|the (?:fight|effort|call|movement|race))\b|\b(?:as (?:a|an|its|the|our)|members?|board|Foundation|Alliance|Coalition|Consortium|Forum|Council|Initiative|Program|Programme|Network|Pledge)\b/iu.test(
-    rest,
-  );
+export function joinNotMerger(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  if (!r.join.test(view.text.slice(hit.start, hit.end))) return false;
+  return r.notMerger.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 80)));
 }
-
-// A time in the past right after a trigger ("released last year", "launched in March 2023", "acquired two
-// years ago"), or a preposition that makes the trigger a past reference point ("since its launch", "after the
-// release of").
-const PAST_AFTER =
-  /^[ \u00a0]+(?:(?:back|all the way back)[ \u00a0]+in\b|last[ \u00a0]+(?:year|month|week|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b|(?:earlier|late|early)[ \u00a0]+(?:this|last)[ \u00a0]+(?:year|month)\b|in[ \u00a0]+(?:(?:early|late|mid)[ \u00a0-]+)?(?:\p{L}+[ \u00a0]+)?(?:19|20)\d\d\b|(?:a|one|two|three|four|five|six|several|a few|\d+)[ \u00a0]+(?:years?|months?|weeks?)[ \u00a0]+ago\b|previously\b|years[ \u00a0]+ago\b)/iu;
-const PAST_BEFORE =
-  /(?:^|[^\p{L}])(?:since|after|following|prior[ \u00a0]+to|before)[ \u00a0]+(?:(?:the|its|their|our|his|her)[ \u00a0]+)?(?:\p{L}+[ \u00a0]+)?$/iu;
 
 /**
  * "Llama, released last year, powers our app", "Since its launch in 2023, Claude has grown": a trigger that
  * dates a thing in the past is background, not news of the item.
  */
-export function backgroundTrigger(view: SentenceView, hit: CueHit): boolean {
-  if (PAST_AFTER.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 40)))) return true;
+export function backgroundTrigger(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  if (r.pastAfter.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 40)))) return true;
   const before = view.text.slice(Math.max(view.start, hit.start - 24), hit.start);
-  if (PAST_BEFORE.test(before)) return true;
+  if (r.pastBefore.test(before)) return true;
   // "accelerated by the launch of ChatGPT", "with the release of GPT-4": the event as a noun, a cause or a
   // reference point of something else.
-  return /^[ \u00a0]+of\b/u.test(view.text.slice(hit.end, hit.end + 4)) && NOMINAL_BEFORE.test(before);
+  return r.complementAfter.test(view.text.slice(hit.end, hit.end + 12)) && r.nominalBefore.test(before);
 }
-
-const NOMINAL_BEFORE =
-  /(?:^|[^\p{L}])(?:by|with|amid|until|during|like|through|to|from|of)[ \u00a0]+(?:the|its|their|his|her)[ \u00a0]+(?:(?:initial|original|first|public|recent)[ \u00a0]+)?$/iu;
 
 // A reference-list entry or a citation ("[30] Starace, et al. ...", "Smith et al. (2023) show ..."): a
 // paper cited, not news the text breaks.
-const CITED = /\bet[ \u00a0]+al\b|\barXiv[: ]\d{4}\.\d{4,5}|\bdoi:|\bIn[ \u00a0]+Proceedings[ \u00a0]+of\b/u;
 const REFERENCE_ENTRY = /^[\s\p{P}]*\[\d{1,3}\]/u;
 /** Longest reference-list entry looked back over for its "[n]". */
 const REFERENCE_LENGTH = 600;
 
 /** Whether a sentence is a citation or part of a reference-list entry (its line opening with "[n]"). */
-export function citation(view: SentenceView): boolean {
-  if (CITED.test(view.text.slice(view.start, view.end))) return true;
+export function citation(view: SentenceView, r: Reading): boolean {
+  if (r.cited.test(view.text.slice(view.start, view.end))) return true;
   const lineStart = lineStartFrom(view.text, view.start, Math.max(0, view.start - REFERENCE_LENGTH));
   return REFERENCE_ENTRY.test(view.text.slice(lineStart, Math.min(view.end, lineStart + 16)));
 }
-
-// Research by a model or product named in the sentence is the text's own only when the text says so.
-const OWN_WORK = /\b(?:we|our|us|new|today|this (?:paper|work|post|report|study))\b/iu;
 
 /**
  * "A paper discussed in passing": research whose subject is not an organisation (a model the study is
  * about) counts only in a title or in a sentence that presents the work as the text's own or as new.
  */
-export function researchInPassing(view: SentenceView): boolean {
+export function researchInPassing(view: SentenceView, r: Reading): boolean {
   // A title is the text's own work by definition ("Investigating Truthfulness in a Pre-Release o3 Model").
   if (blankBefore(view.text, view.start) && blankAfter(view.text, view.end)) return false;
-  return !OWN_WORK.test(view.text.slice(view.start, view.end));
+  return !r.ownWork.test(view.text.slice(view.start, view.end));
 }
 
 /**
  * "We are releasing the initial results of the X leaderboard", "publishing a new paper": what is released is a
  * research output (results, a paper, a dataset), which is research, not the release of a product.
  */
-export function releasesResearch(view: SentenceView, hit: CueHit): boolean {
-  return /^[ \u00a0]+(?:(?:the|our|a|an|its|their|some|new|initial|first|early|preliminary|full|latest)[ \u00a0]+){0,3}(?:results?|findings|paper|papers|study|analysis|report|blog[ \u00a0]+post|post|dataset|datasets|benchmark|benchmarks|evaluation|evaluations|evals|preprint|data)\b/iu.test(
-    view.text.slice(hit.end, Math.min(view.end, hit.end + 60)),
-  );
+export function releasesResearch(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  return r.researchOutput.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 60)));
 }
 
 /**
  * "raising concerns about ...", "raised the bar": a form of "raise" is funding only with money or a round in
  * the words after it ("raises $88M", "raised a Series B").
  */
-export function raiseWithoutMoney(view: SentenceView, hit: CueHit): boolean {
-  if (!/^rais/i.test(view.text.slice(hit.start, hit.end))) return false;
-  return !/[$€£¥]|\p{N}|\b(?:million|billion|series|round|seed|funding|capital|financing|investment|money)\b/iu.test(
-    view.text.slice(hit.end, Math.min(view.end, hit.end + 48)),
-  );
+export function raiseWithoutMoney(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  if (!r.raise.test(view.text.slice(hit.start, hit.end))) return false;
+  return !r.money.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 48)));
 }
 
 /**
@@ -221,49 +188,41 @@ export function raiseWithoutMoney(view: SentenceView, hit: CueHit): boolean {
  * right after a name is part of a programme's name unless a preposition of a partnership follows
  * ("NVIDIA Partners With Cohere").
  */
-export function partnerAsName(view: SentenceView, hit: CueHit): boolean {
-  if (!/^Partners?$/.test(view.text.slice(hit.start, hit.end))) return false;
+export function partnerAsName(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  if (!r.partnerWords.has(view.text.slice(hit.start, hit.end))) return false;
   if (!view.mentions.some((m) => /^[ \u00a0]$/u.test(view.text.slice(m.end, hit.start)))) return false;
-  return !/^[ \u00a0]+(?:with|to|on|up|for|and)\b/iu.test(view.text.slice(hit.end, hit.end + 8));
+  return !r.partnershipAfter.test(view.text.slice(hit.end, hit.end + 12));
 }
 
 /**
  * "Introducing Model 3.5, remote agents in Vibe, plus a new Work mode in Le Chat": after a release trigger,
  * an unnamed feature "in" a named product (its clause naming nothing else) is a release of that product.
  */
-export function featureHosts(view: SentenceView, hit: CueHit): SentenceMention[] {
+export function featureHosts(view: SentenceView, hit: CueHit, r: Reading): SentenceMention[] {
   const out: SentenceMention[] = [];
   let from = hit.end;
   for (const m of view.mentions) {
     if (m.start < hit.end) continue;
     const between = view.text.slice(from, m.start);
-    const cut = Math.max(
-      between.lastIndexOf(','),
-      between.lastIndexOf(';'),
-      between.search(/ (?:plus|and) (?!.* (?:plus|and) )/u),
-    );
+    const cut = Math.max(between.lastIndexOf(','), between.lastIndexOf(';'), between.search(r.additionJoin));
     const clause = cut >= 0 ? between.slice(cut + 1) : between;
-    if (
-      /\b(?:available|live|runs?|running|integrated|supported|now|used|built|deployed|hosted)[ \u00a0]+in[ \u00a0]+$/iu.test(
-        clause,
-      )
-    ) {
+    if (r.hostedBefore.test(clause)) {
       from = m.end;
       continue;
     }
-    if (
-      /^[ \u00a0]*(?:(?:plus|and)[ \u00a0]+)?(?:a[ \u00a0]+|new[ \u00a0]+)*\p{L}[\p{L}\p{N} -]*[ \u00a0]in[ \u00a0]+$/u.test(
-        clause,
-      )
-    )
-      out.push(m);
+    if (r.featureIn.test(clause)) out.push(m);
     from = m.end;
   }
   return out;
 }
 
 /** The seed and its neighbours joined to it by list punctuation ("A, B and C"). */
-export function listAround(view: SentenceView, seed: SentenceMention, ok: (m: SentenceMention) => boolean) {
+export function listAround(
+  view: SentenceView,
+  seed: SentenceMention,
+  ok: (m: SentenceMention) => boolean,
+  r: Reading,
+) {
   // "AWS (SageMaker), Microsoft (Azure, VS Code) and Google Cloud (TPUs)": names in brackets belong to the
   // member before them, not to the list.
   const ms = insideBrackets(view, seed)
@@ -276,12 +235,12 @@ export function listAround(view: SentenceView, seed: SentenceMention, ok: (m: Se
   let hi = i;
   while (lo > 0) {
     const prev = ms[lo - 1] as SentenceMention;
-    if (!ok(prev) || !LIST_GAP.test(gapAt(prev, ms[lo] as SentenceMention))) break;
+    if (!ok(prev) || !r.listGap.test(gapAt(prev, ms[lo] as SentenceMention))) break;
     lo--;
   }
   while (hi < ms.length - 1) {
     const next = ms[hi + 1] as SentenceMention;
-    if (!ok(next) || !LIST_GAP.test(gapAt(ms[hi] as SentenceMention, next))) break;
+    if (!ok(next) || !r.listGap.test(gapAt(ms[hi] as SentenceMention, next))) break;
     hi++;
   }
   // Commas alone do not make a list ("Gemini 2.5, MCP Gains Momentum" is two headlines): one of the joins
@@ -289,7 +248,7 @@ export function listAround(view: SentenceView, seed: SentenceMention, ok: (m: Se
   let joined = false;
   for (let k = lo; k < hi; k++) {
     const gap = gapAt(ms[k] as SentenceMention, ms[k + 1] as SentenceMention);
-    if (/\b(?:and|or)\b|&|\//iu.test(gap.replace(/^[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?/u, ''))) joined = true;
+    if (r.listJoined.test(gap.replace(/^[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?/u, ''))) joined = true;
   }
   return joined ? ms.slice(lo, hi + 1) : [seed];
 }
