@@ -59,12 +59,12 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
   if (view.mentions.length === 0 && view.implicit < 0) return out;
   if (view.cues.length === 0 && (view.mentions.length !== 1 || tables.bareRules.length === 0)) return out;
   const seen = new Set<string>();
-  // A trigger span that made announcements is not reused by a later rule ("now available in Windsurf" is
+  // A trigger span that made announcements is not reused by a later rule ("now available in Rocket IDE" is
   // support, so its "now available" is not also a release).
   const consumed: CueHit[] = [];
   // Entities already objects of an announcement in this sentence (for rules with fresh_subject): "AWS
-  // announced PyTorch support" is not also a PyTorch release, but "Google announces Genkit with Ollama
-  // support" is still Genkit's release.
+  // announced PyTorch support" is not also a PyTorch release, but "Acme announces Rocket with Llama
+  // support" is still Rocket's release.
   const involved: number[] = [];
   const evidence = { start: view.start, end: view.end, text: view.text.slice(view.start, view.end) };
   const r = tables.reading;
@@ -90,7 +90,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
       if (negated(view, tables, hit)) continue;
       if (!rule.overlaps && consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;
       // Overlapping is for other words around the same span ("generally available" inside "generally
-      // available on"); the very same phrase ("Bedrock now offers Llama") made its announcement already.
+      // available on"); the very same phrase ("Rocket now offers Llama") made its announcement already.
       if (consumed.some((c) => c.start === hit.start && c.end === hit.end)) continue;
       if (!rule.overlaps && rule.type === 'release' && availableElsewhere(view, hit, r)) continue;
       if (rule.type === 'release' && (releaseAsNoun(view, hit, r) || releasesResearch(view, hit, r)))
@@ -110,7 +110,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         researchInPassing(view, r)
       )
         continue;
-      // "Claude is now generally available in Xcode": a model reaching a stage on someone else's platform is
+      // "Model X is now generally available in Rocket IDE": a model reaching a stage on someone else's platform is
       // that platform's support, not a release of the model (a product's stage change stays a release).
       if (
         rule.type === 'release' &&
@@ -183,10 +183,10 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
   return out;
 }
 
-// "DINOv3: Self-supervised learning at scale": a versioned name opening a title, then its tagline.
+// "Rocket 3: faster builds for everyone": a versioned name opening a title, then its tagline.
 const BARE_TAGLINE = /^[ \u00a0]*(?::|[ \u00a0][\u2013\u2014-])[ \u00a0]+\p{L}/u;
 
-/** A sentence that is only a name and its version ("GPT-4", "Weaviate 1.38 Release"), as a rule's type. */
+/** A sentence that is only a name and its version ("GPT-4", "Rocket 1.38 Release"), as a rule's type. */
 function bareAnnouncement(
   view: SentenceView,
   entities: EntityList,
@@ -194,7 +194,7 @@ function bareAnnouncement(
   r: Reading,
 ): Omit<ExtractedAnnouncement, 'evidence'> | null {
   if (view.mentions.length !== 1) return null;
-  // Only a whole text (a title such as "Windsurf 1.9544.35") or its first line when that is a heading of
+  // Only a whole text (a title such as "Rocket 1.9544.35") or its first line when that is a heading of
   // its own ("JAX 0.4.30 (June 18, 2024)" above the notes), not a line inside a longer text.
   if (!blankBefore(view.text, view.start) || !blankAfter(view.text, view.end, true)) return null;
   const m = view.mentions[0] as SentenceMention;
@@ -272,8 +272,8 @@ function fill(
         (rule.type === 'release' || rule.type === 'deprecation') &&
         partOfLongerName(view, m, kindOf(entities, m), rule.type, r, tables.newNames.libraryWords)
       ) &&
-      // "Introducing Kimi K2 on GroqCloud": the place something comes to is not what is released.
-      // (a feature introduced on a platform is the platform's release: "Introducing tool use on the Claude API")
+      // "Introducing Model X on Rocket Cloud": the place something comes to is not what is released.
+      // (a feature introduced on a platform is the platform's release: "Introducing tool use on the Rocket API")
       !(
         rule.type === 'release' &&
         m.start > hit.end &&
@@ -361,8 +361,8 @@ function fill(
   );
   // A vendor announcing its own model in its own product ("OpenAI launches GPT-5 in ChatGPT") supports
   // nothing: that is the model's release. Its own products stay objects when something else is supported
-  // ("AWS ... PyTorch in SageMaker") or when the thing supported is not named ("Google rolled out support
-  // in Genkit").
+  // ("AWS ... PyTorch in SageMaker") or when the thing supported is not named ("Acme rolled out support
+  // in Rocket").
   const supported = kept.filter((o) => o !== promoted);
   if (
     rule.type === 'support' &&
@@ -374,14 +374,14 @@ function fill(
     )
   )
     return null;
-  // The subject's own product promoted to an object is not what needs_objects asks for ("Bringing Avatar IV
-  // to TPUs" names no supported thing the rules know, even though TPUs belong to Google Cloud).
+  // The subject's own product promoted to an object is not what needs_objects asks for ("Bringing an unlisted
+  // app to TPUs" names no supported thing the rules know, even though TPUs belong to Google Cloud).
   if (rule.needsObjects && !kept.some((o) => o !== promoted)) return null;
   // A partnership with one named party ("joining forces with AWS") only when that party is next to the
   // trigger; otherwise "to help partners" would make one.
   if (rule.type === 'partnership' && kept.length === 0) {
     const s = subjects[0] as SentenceMention;
-    // "OpenAI's Amazon deal": the possessive names the other party.
+    // "Acme's Nimbus deal": the possessive names the other party.
     const owner = view.mentions[view.mentions.indexOf(s) - 1];
     if (
       owner !== undefined &&
@@ -395,7 +395,7 @@ function fill(
   if (rule.type === 'partnership' && kept.length === 0) {
     const s = subjects[0] as SentenceMention;
     const gap = s.end <= hit.start ? view.text.slice(s.end, hit.start) : view.text.slice(hit.end, s.start);
-    // "Cohere deepens partnership with the Government of Canada": the other party is named, though not an
+    // "Acme deepens partnership with the Government of Ruritania": the other party is named, though not an
     // entity (out of scope or unknown), right after the trigger.
     const namedAfter = s.end <= hit.start && r.namedPartyAfter.test(view.text.slice(hit.end, hit.end + 40));
     if (!r.adjacentGap.test(gap) && !r.unknownPartyGap.test(gap) && !namedAfter) return null;

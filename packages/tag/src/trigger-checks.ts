@@ -62,9 +62,9 @@ export interface SentenceView {
 }
 
 /**
- * Whether a mention is the start of a longer proper name the rules do not know ("Pinecone Nexus",
- * "Grok Build", "Weaviate Shared Cloud"): then a release or deprecation is about that other thing. A version
- * right after the name ("Qwen 3.8 Max") keeps it the family's.
+ * Whether a mention is the start of a longer proper name the rules do not know ("Rocket Nexus",
+ * "Nimbus Build", "Rocket Shared Cloud"): then a release or deprecation is about that other thing. A version
+ * right after the name ("Rocket 3.8 Max") keeps it the family's.
  */
 export function partOfLongerName(
   view: SentenceView,
@@ -75,11 +75,11 @@ export function partOfLongerName(
   libraryWords: ReadonlySet<string>,
 ): boolean {
   // "PyTorch-based", "Cordova-Erweiterung": a name hyphenated onto a word only qualifies that word; a
-  // model family's hyphenated capitalised word is a variant ("GPT-Rosalind").
+  // model family's hyphenated capitalised word is a variant ("GPT-Orion").
   if (view.text.charCodeAt(m.end) === 0x2d && /^-\p{L}/u.test(view.text.slice(m.end, m.end + 2))) {
     return type === 'release' && (kind !== 'model' || /^-\p{Ll}/u.test(view.text.slice(m.end, m.end + 2)));
   }
-  // A model family's capitalised word is a variant of the family ("Muse Glimmer", "Claude Opus").
+  // A model family's capitalised word is a variant of the family ("Claude Opus").
   if (kind === 'model') return false;
   const next = /^[ \u00a0]([\p{Lu}][\p{L}\p{N}+#.'’-]*|[\p{L}]*[+#]+)/u.exec(
     view.text.slice(m.end, Math.min(view.end, m.end + 40)),
@@ -87,10 +87,10 @@ export function partOfLongerName(
   if (next === null) return /^[+#]/.test(view.text.slice(m.end, m.end + 1));
   const word = (next[1] as string).replace(/['’]s$/, '');
   if (r.titleWords.has(word.toLowerCase())) return false;
-  // One new capitalised word names a new thing ("Pinecone Nexus", "Grok Build"); a run of them names a
-  // feature of the product ("Pinecone Dedicated Read Nodes", "Dagster+ Terraform Provider"), whose release
+  // One new capitalised word names a new thing ("Rocket Nexus", "Nimbus Build"); a run of them names a
+  // feature of the product ("Rocket Dedicated Read Nodes", "Nimbus+ Terraform Provider"), whose release
   // is the product's.
-  // A client library in a language is a library of its own ("Weaviate C# Client").
+  // A client library in a language is a library of its own ("Rocket C# Client").
   const rest = view.text.slice(m.end + next[0].length, view.end);
   const after = /^[ \u00a0]([\p{Lu}][\p{L}\p{N}+#.'’-]*)/u.exec(rest);
   if (after === null || r.titleWords.has((after[1] as string).toLowerCase())) return true;
@@ -103,7 +103,7 @@ export function partOfLongerName(
 }
 
 /**
- * "X is now available in Arena Mode": availability in a named place is that place's support, not a release
+ * "X is now available in Battle Mode": availability in a named place is that place's support, not a release
  * of X; when the place is not a known entity (else a support rule took the trigger) it makes nothing.
  */
 export function availableElsewhere(view: SentenceView, hit: CueHit, r: Reading): boolean {
@@ -123,7 +123,7 @@ export function releaseAsNoun(view: SentenceView, hit: CueHit, r: Reading): bool
 
 /**
  * "X joins the PyTorch Foundation as a member", "joins forces with": joining a body or a cause is not being
- * acquired; only "X joins Y" between two companies is ("xAI joins SpaceX").
+ * acquired; only "X joins Y" between two companies is ("Acme joins Nimbus").
  */
 export function joinNotMerger(view: SentenceView, hit: CueHit, r: Reading): boolean {
   if (!r.join.test(view.text.slice(hit.start, hit.end))) return false;
@@ -143,7 +143,7 @@ export function backgroundTrigger(view: SentenceView, hit: CueHit, r: Reading): 
   return r.complementAfter.test(view.text.slice(hit.end, hit.end + 12)) && r.nominalBefore.test(before);
 }
 
-// A reference-list entry or a citation ("[30] Starace, et al. ...", "Smith et al. (2023) show ..."): a
+// A reference-list entry or a citation ("[30] Smith, et al. ...", "Smith et al. (2023) show ..."): a
 // paper cited, not news the text breaks.
 const REFERENCE_ENTRY = /^[\s\p{P}]*\[\d{1,3}\]/u;
 /** Longest reference-list entry looked back over for its "[n]". */
@@ -161,7 +161,7 @@ export function citation(view: SentenceView, r: Reading): boolean {
  * about) counts only in a title or in a sentence that presents the work as the text's own or as new.
  */
 export function researchInPassing(view: SentenceView, r: Reading): boolean {
-  // A title is the text's own work by definition ("Investigating Truthfulness in a Pre-Release o3 Model").
+  // A title is the text's own work by definition ("Probing Honesty in a Pre-Release Model").
   if (blankBefore(view.text, view.start) && blankAfter(view.text, view.end)) return false;
   return !r.ownWork.test(view.text.slice(view.start, view.end));
 }
@@ -184,9 +184,9 @@ export function raiseWithoutMoney(view: SentenceView, hit: CueHit, r: Reading): 
 }
 
 /**
- * "recognized by AWS Partners in Benelux", "the Google Cloud Partner Network": a capitalised "Partner(s)"
+ * "recognized by AWS Partners in Ruritania", "the Acme Partner Network": a capitalised "Partner(s)"
  * right after a name is part of a programme's name unless a preposition of a partnership follows
- * ("NVIDIA Partners With Cohere").
+ * ("NVIDIA Partners With Acme").
  */
 export function partnerAsName(view: SentenceView, hit: CueHit, r: Reading): boolean {
   if (!r.partnerWords.has(view.text.slice(hit.start, hit.end))) return false;
@@ -195,7 +195,7 @@ export function partnerAsName(view: SentenceView, hit: CueHit, r: Reading): bool
 }
 
 /**
- * "Introducing Model 3.5, remote agents in Vibe, plus a new Work mode in Le Chat": after a release trigger,
+ * "Introducing Model 3.5, remote agents in Rocket, plus a new Work mode in Nimbus": after a release trigger,
  * an unnamed feature "in" a named product (its clause naming nothing else) is a release of that product.
  */
 export function featureHosts(view: SentenceView, hit: CueHit, r: Reading): SentenceMention[] {
@@ -243,7 +243,7 @@ export function listAround(
     if (!ok(next) || !r.listGap.test(gapAt(ms[hi] as SentenceMention, next))) break;
     hi++;
   }
-  // Commas alone do not make a list ("Gemini 2.5, MCP Gains Momentum" is two headlines): one of the joins
+  // Commas alone do not make a list ("Gemini 2.5, MCP Gains Ground" is two headlines): one of the joins
   // must be a conjunction ("A, B and C", "A & B").
   let joined = false;
   for (let k = lo; k < hi; k++) {
