@@ -183,6 +183,22 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
 
   // Context words ("model", "ai") are frequent; they get their own automaton, run only when needed.
   const mainCues = cues.flatMap((c, i) => (c.rules.length > 0 || c.plan || c.negation ? [i] : []));
+  const reading = compileReading(spec.reading);
+  // Words that end a maker's product name: headline words, and one-word triggers other than the words that
+  // give a name its kind ("Acme Partners" is news, "Acme Summit" an event).
+  const kindWords = new Set(
+    [
+      ...spec.newNames.programWords,
+      ...spec.newNames.eventWords,
+      ...spec.newNames.vendorWords,
+      ...spec.newNames.libraryWords,
+    ].map((w) => w.value.toLowerCase()),
+  );
+  const nameStops = new Set(reading.titleWords);
+  for (const i of mainCues) {
+    const form = (cuePatterns[i] as string).toLowerCase();
+    if ((cues[i]?.rules.length ?? 0) > 0 && !/\s/u.test(form) && !kindWords.has(form)) nameStops.add(form);
+  }
   const contextCues = cues.flatMap((c, i) => (c.confirms.length > 0 ? [i] : []));
   const entities: EntityInfo[] = spec.entities.map((e, i) => ({
     id: e.id,
@@ -207,6 +223,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
         contextEntities,
         rules,
         bareRules: rules.flatMap((r, i) => (r.bare ? [i] : [])),
+        nameStops,
         entityIndex: index,
         squashedIndex: new Map([...index].map(([id, e]) => [squash(id), e] as const)),
         newNames: {
@@ -221,7 +238,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
           orgShapeWords: new Set(spec.newNames.orgShapeWords.map((w) => w.value)),
           orgShape: orgShape(new Set(spec.newNames.orgShapeWords.map((w) => w.value))),
         },
-        reading: compileReading(spec.reading),
+        reading,
       },
     },
   };

@@ -30,7 +30,7 @@ const MAX_SCANNED_NAMES = 32;
 /** How far before a follower its name may start, in UTF-16 units. */
 const FOLLOWER_REACH = 120;
 // The name goes on past a small word: "Security and Public Sector Advisory Council", "AI for Science Program".
-const CONTINUES = /^[ \u00a0]+(?:and|&|of|for|de|du|der)[ \u00a0]+\p{Lu}/u;
+export const CONTINUES = /^[ \u00a0]+(?:and|&|of|for|de|du|der)[ \u00a0]+\p{Lu}/u;
 // Lowercase words that may follow a new name: function words, verbs of the news, stages ("Introducing Vault
 // for teams", "Vault is here", "Vault today", "Vault in beta").
 const NAME_FOLLOWERS = new Set(
@@ -176,7 +176,7 @@ function nameAt(
 }
 
 /** The kind a new name's last word (lowercased) gives it. */
-function kindOfLast(last: string, words: NewNameWords): EntityKind {
+export function kindOfLast(last: string, words: NewNameWords): EntityKind {
   if (words.programWords.has(last)) return 'program';
   if (words.eventWords.has(last)) return 'event';
   if (words.vendorWords.has(last)) return 'vendor';

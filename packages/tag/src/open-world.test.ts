@@ -168,3 +168,42 @@ describe('rule-set version', () => {
     expect(ruleSetVersion(yaml)).not.toBe(rulesOnly);
   });
 });
+
+describe('products named after their maker', () => {
+  const owned = (text: string) =>
+    tag(text, rules)
+      .entities.filter((e) => e.parent !== undefined)
+      .map((e) => [e.id, e.kind, e.parent]);
+
+  it('makes a product of the capitalised words after a known organisation, the organisation its parent', () => {
+    expect(owned('Customers can now deploy on the Dell Quantum Forge in their own data centres.')).toEqual([
+      ['dell-quantum-forge', 'product', 'dell'],
+    ]);
+    expect(owned('We moved our training runs to Intel Nimbus X200 last month.')).toEqual([
+      ['intel-nimbus-x200', 'product', 'intel'],
+    ]);
+    // the last word gives the kind, as it does for new names
+    expect(owned('She presented the work at the NVIDIA Blue Summit, a yearly meeting.')).toEqual([
+      ['nvidia-blue-summit', 'event', 'nvidia'],
+    ]);
+  });
+
+  it('gives the announcement to the product, not to its maker', () => {
+    expect(says('The Dell Quantum Forge now supports PyTorch.')).toEqual([
+      ['support', 'dell-quantum-forge', ['pytorch'], null],
+    ]);
+  });
+
+  it('finds nothing in a title-case headline, before a common noun or a trigger, or past a small word', () => {
+    expect(owned('Dell Tightens Ties With Chip Makers Across Europe')).toEqual([]);
+    expect(owned('The Dell Team thanks everyone who came.')).toEqual([]);
+    expect(owned('Our NVIDIA GPUs were busy all week.')).toEqual([]);
+    expect(owned('Last week Dell Partners with a bank were told of the change.')).toEqual([]);
+    expect(owned('They benchmarked the Intel Extension for Rocket Science toolkit.')).toEqual([]);
+    // a known name after the maker's is that name ("NVIDIA PyTorch" is PyTorch)
+    expect(tag('Teams run NVIDIA PyTorch containers today.', rules).entities.map((e) => e.id)).toEqual([
+      'nvidia',
+      'pytorch',
+    ]);
+  });
+});

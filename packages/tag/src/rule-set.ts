@@ -157,6 +157,11 @@ export interface CompiledTables {
   /** Indices of the rules without cue phrases (`bare`: a name and its version standing alone). */
   readonly bareRules: readonly number[];
   readonly newNames: NewNameWords;
+  /**
+   * Words that end a maker's product name (lowercase): the headline words of `title_words` and the
+   * announcement rules' one-word triggers ("Acme Partners", "Acme Launches").
+   */
+  readonly nameStops: ReadonlySet<string>;
   /** The signs announcement rules read around their triggers (the rule set's `reading:` lists). */
   readonly reading: Reading;
   /** Index of each entity id. */

@@ -7,6 +7,7 @@ import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
 import { addNewNames } from './new-names.js';
 import { addOrgNames } from './org-names.js';
+import { addOwnedNames } from './owned-names.js';
 import { addRepoIds } from './repo-ids.js';
 import {
   type CompiledTables,
@@ -370,6 +371,17 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   const variants = addVariants(text, mentions, entities, tables.entityIndex, tables.newNames);
   mentions = variants.mentions;
   entities.add(variants.added);
+  // Products named after their maker ("Acme Enterprise Hub"), the maker as their parent.
+  const owned = addOwnedNames(
+    text,
+    mentions,
+    entities,
+    tables.entityIndex,
+    tables.newNames,
+    tables.nameStops,
+  );
+  mentions = owned.mentions;
+  entities.add(owned.added);
   const orgs = addOrgNames(text, orgHeads, mentions, entities, tables.entityIndex, tables.newNames);
   mentions = orgs.mentions;
   entities.add(orgs.added);
