@@ -19,6 +19,22 @@ function sameCase(text: string, start: number, form: string): boolean {
   return true;
 }
 
+// A dotted version right after a name: "jax 0.4.35", "ray==2.9.0", "torch>=2.1".
+const PACKAGE_VERSION = /^(?:[ \u00a0]|[=~<>!]=|>|@)v?\d+\.\d+/u;
+
+/**
+ * Whether a name the rules recognise only in its own capitalisation ("JAX", "Ray") is written here as its
+ * package is, in lowercase right before a dotted version ("jax 0.4.35", "ray==2.9.0"): the package, not a word.
+ */
+function packageSpelling(text: string, start: number, end: number): boolean {
+  if (!PACKAGE_VERSION.test(text.slice(end, end + 12))) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return false;
+  }
+  return true;
+}
+
 const NO_USES: readonly SurfaceUse[] = [];
 
 /** Index of the first mention starting at or after `at` (mentions ordered by start), or their count. */
@@ -93,7 +109,8 @@ export function findMentions(
         newNameHits?.push(start, end, use.newName);
         continue;
       }
-      if (use.exact !== null && !sameCase(text, start, use.exact)) continue;
+      if (use.exact !== null && !sameCase(text, start, use.exact) && !packageSpelling(text, start, end))
+        continue;
       if (use.block) {
         blocks ??= [];
         blocks.push({ start, end, entity: use.entity });

@@ -207,3 +207,25 @@ describe('products named after their maker', () => {
     ]);
   });
 });
+
+describe('versions written around a name', () => {
+  it('reads a case-sensitive name written as its package, in lowercase before a dotted version', () => {
+    expect(tag('Released with jax 0.4.35 (October 2024).', rules).entities.map((e) => e.id)).toEqual([
+      'jax-0.4.35',
+    ]);
+    // not the plain word, nor a name without a dotted version after it
+    expect(tag('A jax of 3 jars; the jax 2 is not a version.', rules).entities).toEqual([]);
+  });
+
+  it('reads a version after a trademark sign', () => {
+    expect(says('Today we released PyTorch\u00ae 2.0 to everyone.')).toEqual([
+      ['release', 'pytorch-2.0', [], '2.0'],
+    ]);
+  });
+
+  it('gives a release of a family with a version to that version when the text names it', () => {
+    expect(
+      says('PyTorch 1.3 is here. Thanks to our partners, the 1.3 release of PyTorch ships new tools.'),
+    ).toEqual([['release', 'pytorch-1.3', [], '1.3']]);
+  });
+});

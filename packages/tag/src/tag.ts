@@ -422,7 +422,27 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
     implicit < 0
       ? announceAround(text, sentences, mentions, tables, entities)
       : announceAll(text, mentions, tables, entities, implicit);
-  return { ruleSet: ruleSet.version, entities: extracted, announcements: mergeRepeats(announcements) };
+  return {
+    ruleSet: ruleSet.version,
+    entities: extracted,
+    announcements: mergeRepeats(ofVersions(announcements, extracted)),
+  };
+}
+
+/**
+ * "The 1.3 release of PyTorch", with "PyTorch 1.3" named in the text: a release or deprecation of a family with
+ * a version is that version's, when the text has the version as an entity of its own (`pytorch-1.3`).
+ */
+function ofVersions(
+  announcements: ExtractedAnnouncement[],
+  extracted: ExtractedEntity[],
+): ExtractedAnnouncement[] {
+  for (const a of announcements) {
+    if (a.version === null || (a.type !== 'release' && a.type !== 'deprecation')) continue;
+    const id = `${a.subject}-${a.version.toLowerCase().replace(/^v(?=\d)/, '')}`;
+    if (extracted.some((e) => e.id === id && e.parent === a.subject)) a.subject = id;
+  }
+  return announcements;
 }
 
 /**

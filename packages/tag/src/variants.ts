@@ -159,7 +159,11 @@ export function addVariants(
       out?.push(m);
       continue;
     }
-    const end = extend(text, m.end, family.kind, words);
+    // A trademark sign may stand between the name and its version ("PyTorch® 2.0").
+    const mark = text.charCodeAt(m.end);
+    const from = mark === 0xae || mark === 0x2122 ? m.end + 1 : m.end;
+    let end = extend(text, from, family.kind, words);
+    if (end === from) end = m.end;
     const surface = text.slice(m.start, m.end);
     // "GPT-4" written as one of the family's names: a variant already, unless the family's own name has
     // digits ("Caffe2", "NVIDIA V100" written "Tesla V100").
