@@ -131,16 +131,22 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         seen.add(key);
         // In a list, a product of another member is that member's object only ("AWS (SageMaker) and
         // Microsoft (Azure)": SageMaker is not Microsoft's).
-        const objects = slot.objectIds
-          .filter(
-            (o) =>
-              ancestorsOf(tables, entities, o)?.includes(subject.entity) === true ||
-              !slot.subjects.some(
-                (s) => s !== subject && ancestorsOf(tables, entities, o)?.includes(s.entity) === true,
-              ),
-          )
-          .map((o) => entities.at(o).id);
-        made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
+        const mine = slot.objectIds.filter(
+          (o) =>
+            ancestorsOf(tables, entities, o)?.includes(subject.entity) === true ||
+            !slot.subjects.some(
+              (s) => s !== subject && ancestorsOf(tables, entities, o)?.includes(s.entity) === true,
+            ),
+        );
+        // Support of several things is news for each of them ("TVM adds support for Keras, MXNet and ONNX":
+        // three supports), each keeping the subject's own products it comes in ("... in SageMaker").
+        const own = mine.filter((o) => ancestorsOf(tables, entities, o)?.includes(subject.entity) === true);
+        const supported = mine.filter((o) => !own.includes(o));
+        const each = type === 'support' && supported.length > 1 ? supported.map((o) => [o]) : [supported];
+        for (const one of each) {
+          const objects = [...one, ...own].map((o) => entities.at(o).id);
+          made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
+        }
       }
       if (type === 'release' && made.length > 0 && !rule.needsVersion) {
         for (const m of featureHosts(view, hit, r)) {

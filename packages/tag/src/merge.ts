@@ -1,13 +1,14 @@
 import type { ExtractedAnnouncement } from '@frameline/core';
 
 /**
- * A platform supporting different things in different sentences ("X is now available in Windsurf. Y is now
- * available in Windsurf.") makes separate pieces of news: support statements with no object in common stay
- * apart (the first one keeps the key, so later ones with other objects are kept as they are).
+ * A platform supporting different things ("X is now available in Rocket. Y is now available in Rocket.")
+ * makes separate pieces of news: support statements of different things stay apart (the first one keeps the
+ * key, so later ones of other things are kept as they are).
  */
 function separateSupport(kept: ExtractedAnnouncement, a: ExtractedAnnouncement): boolean {
   if (a.type !== 'support' || kept.objects.length === 0 || a.objects.length === 0) return false;
-  return !a.objects.some((o) => kept.objects.includes(o));
+  // (The first object is what is supported; the others are where: "... support for A in B".)
+  return kept.objects[0] !== a.objects[0];
 }
 
 /**

@@ -108,7 +108,9 @@ describe('announcement patterns', () => {
   it('reads "X now offers / integrates ..." as a feature release of X', () => {
     expect(says('ChatGPT now remembers your earlier projects.')).toEqual([['release', 'chatgpt', [], null]]);
     expect(says('Le Chat now integrates with Jira through MCP.')).toEqual([
-      ['support', 'le-chat', ['jira', 'model-context-protocol'], null],
+      // one support per thing supported
+      ['support', 'le-chat', ['jira'], null],
+      ['support', 'le-chat', ['model-context-protocol'], null],
       ['release', 'le-chat', [], null],
     ]);
   });

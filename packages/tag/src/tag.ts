@@ -315,12 +315,12 @@ export function tagDocument(
   // A heading that is only a version ("## 0.5", "9.2.0 GA - 2023-11-27") heads the notes of the software the
   // text itself names most.
   const plain = tag(text, ruleSet, { subject: null });
-  const project = mainSoftware(plain, ruleSet);
+  const project = mainSoftware(plain, ruleSet, text);
   return { title: head, text: project === null ? plain : tag(text, ruleSet, { subject: project }) };
 }
 
 /** The framework, library or product a text names most (at least twice, and more than any other), or null. */
-function mainSoftware(result: ExtractResult, ruleSet: RuleSet): EntityInfo | null {
+function mainSoftware(result: ExtractResult, ruleSet: RuleSet, text: string): EntityInfo | null {
   const counts = new Map<string, number>();
   for (const e of result.entities) {
     if (e.kind !== 'framework' && e.kind !== 'library' && e.kind !== 'product') continue;
@@ -328,10 +328,38 @@ function mainSoftware(result: ExtractResult, ruleSet: RuleSet): EntityInfo | nul
     counts.set(id, (counts.get(id) ?? 0) + e.mentions.length);
   }
   const ranked = [...counts].sort((a, b) => b[1] - a[1]);
-  const [first, second] = ranked;
-  if (first === undefined || first[1] < 2 || (second !== undefined && second[1] >= first[1])) return null;
+  let [first, second] = ranked;
+  if (first === undefined || first[1] < 2) return null;
+  if (second !== undefined && second[1] >= first[1]) {
+    // A tie: a project's notes name its parts after it ("AutoTVM", "TorchAudio"), so the name written most
+    // often inside other words too is the project's; still a tie, none is.
+    const lower = text.toLowerCase();
+    const tied = ranked
+      .filter(([, n]) => n === (first as [string, number])[1])
+      .map(([id]) => [id, occurrences(lower, writtenName(result, id))] as [string, number])
+      .sort((a, b) => b[1] - a[1]);
+    [first, second] = tied;
+    if (first === undefined || (second !== undefined && second[1] >= first[1])) return null;
+  }
   const listed = ruleSet.tables.entityIndex.get(first[0]);
   return listed === undefined ? null : (ruleSet.entities[listed] as EntityInfo);
+}
+
+/** The shortest form an entity is written in in a tagged text, in lowercase ("" when it is not written). */
+function writtenName(result: ExtractResult, id: string): string {
+  let out = '';
+  for (const e of result.entities)
+    if (e.id === id)
+      for (const m of e.mentions) if (out === '' || m.text.length < out.length) out = m.text.toLowerCase();
+  return out;
+}
+
+/** How often `name` occurs in `lower`, inside words too (0 for an empty name). */
+function occurrences(lower: string, name: string): number {
+  if (name.length === 0) return 0;
+  let n = 0;
+  for (let at = lower.indexOf(name); at >= 0; at = lower.indexOf(name, at + name.length)) n++;
+  return n;
 }
 
 /**
