@@ -99,6 +99,16 @@ describe('release notes', () => {
     ]);
   });
 
+  it('gives notes under a bare version to the software they name most, parts named after it deciding a tie', () => {
+    const notes =
+      'AutoTVM tuning for x86\nKeras frontend fixes\nMicroTVM runtime for TVM\nKeras layer cleanup\n' +
+      'Frontend support: Caffe2 #101 , ONNX #102\nFaster TVM builds\n';
+    expect(brief(tagDocument('0.5', notes, rules).text)).toEqual([
+      ['support', 'tvm', ['caffe2'], null],
+      ['support', 'tvm', ['onnx'], null],
+    ]);
+  });
+
   it('takes the subject from the title when title and text are tagged apart', () => {
     const r = tagDocument(
       'PyTorch 2.4 release notes',
