@@ -145,7 +145,15 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         const each = type === 'support' && supported.length > 1 ? supported.map((o) => [o]) : [supported];
         for (const one of each) {
           const objects = [...one, ...own].map((o) => entities.at(o).id);
-          made.push({ type, subject: id, objects, version, stage, evidence: { ...evidence }, rule: rule.name });
+          made.push({
+            type,
+            subject: id,
+            objects,
+            version,
+            stage,
+            evidence: { ...evidence },
+            rule: rule.name,
+          });
         }
       }
       if (type === 'release' && made.length > 0 && !rule.needsVersion) {
@@ -306,10 +314,13 @@ function fill(
   // an object. Only when the owner may be a subject of this rule.
   if (subjects.length === 1) {
     const only = subjects[0] as SentenceMention;
+    // (A version's family is not its owner: "releases Llama 4, ... and two new Llama models" is Llama 4's.)
+    const variant = entities.at(only.entity).variant === true;
     const owner = view.mentions.find(
       (m) =>
         ancestorsOf(tables, entities, only.entity)?.includes(m.entity) &&
         rule.subject.has(kindOf(entities, m)) &&
+        !(variant && kindOf(entities, m) === kindOf(entities, only)) &&
         !taken.includes(m.entity) &&
         // in the trigger's clause ("Google Cloud announced ..., and said it is working on ... Cloud TPUs")
         !r.clauseBreak.test(

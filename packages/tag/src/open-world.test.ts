@@ -227,6 +227,16 @@ describe('versions written around a name', () => {
     expect(tag('A jax of 3 jars; the jax 2 is not a version.', rules).entities).toEqual([]);
   });
 
+  it('reads a capitalised word nobody listed as a variant when a version follows it', () => {
+    expect(says('Today Meta releases Llama Sentinel 4, a small model, and two new Llama models.')).toEqual([
+      ['release', 'llama-sentinel-4', ['meta'], '4'],
+    ]);
+    // without a version, or before a quantity, the word is not part of the name
+    const ids = (t: string) => tag(t, rules).entities.map((e) => e.id);
+    expect(ids('The Llama Team met 3 times.')).toEqual(['llama']);
+    expect(ids('We ran Llama Sentinel 3 times.')).toEqual(['llama']);
+  });
+
   it('reads a version after a trademark sign', () => {
     expect(says('Today we released PyTorch\u00ae 2.0 to everyone.')).toEqual([
       ['release', 'pytorch-2.0', [], '2.0'],

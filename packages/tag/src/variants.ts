@@ -77,6 +77,19 @@ function tokenAfter(
   return words.variantWords.has(word.toLowerCase()) && (capital || afterNumber) ? ['word', next] : [null, -1];
 }
 
+const CAPITALISED = /\p{Lu}\p{Ll}+(?![\p{L}\p{N}_])/uy;
+
+/** The end of "Word 4" written from `at` (a capitalised word, a space, a version that is no quantity), or -1. */
+function namedVersion(text: string, at: number, limit: number): number {
+  const word = tokenAt(CAPITALISED, text, at, limit);
+  if (word < 0 || text.charCodeAt(word) !== 0x20) return -1;
+  const version = tokenAt(VERSION, text, word + 1, limit);
+  if (version < 0) return -1;
+  const number = text.slice(word + 1, version);
+  if (/^(?:19|20)\d\d$/.test(number) || UNIT_AFTER.test(text.slice(version, version + 12))) return -1;
+  return version;
+}
+
 /** The end of the variant tokens written after a family name ending at `end`, or `end` when there are none. */
 function extend(text: string, end: number, kind: EntityKind, words: NewNameWords): number {
   const limit = Math.min(text.length, end + 48);
@@ -96,7 +109,13 @@ function extend(text: string, end: number, kind: EntityKind, words: NewNameWords
       hyphen: sep !== 0x20 && sep !== 0xa0,
       words,
     });
-    if (token === null) break;
+    if (token === null) {
+      // A capitalised word nobody listed names a variant when a version follows it ("Llama Guard 4",
+      // "Claude Fable 5"), not otherwise ("Llama Team", "Claude Code").
+      const named = kind === 'model' && seen.length === 0 ? namedVersion(text, at, limit) : -1;
+      if (named > 0) pos = named;
+      break;
+    }
     if (token === 'version') {
       const number = text.slice(at, next).replace(/^[vV]/, '');
       const prefixed = number.length !== next - at;
