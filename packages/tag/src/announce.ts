@@ -487,6 +487,10 @@ function pick(
     }
   }
   if (!seed) return [];
+  // "updates to Rocket libraries including A, B and C": the group's members are what the slot holds.
+  const next = view.mentions[view.mentions.indexOf(seed) + 1];
+  if (next !== undefined && ok(next) && r.examplesGap.test(view.text.slice(seed.end, next.start)))
+    return dedupe(listAround(view, next, ok, r));
   return dedupe(listAround(view, seed, ok, r));
 }
 

@@ -149,6 +149,26 @@ describe('clause structure', () => {
   });
 });
 
+describe('groups and their members', () => {
+  it('gives the news to the members a group introduces, not to the name qualifying the group', () => {
+    expect(
+      says('This week we are releasing updates to PyTorch libraries including TorchVision and TorchText.'),
+    ).toEqual([
+      ['release', 'torchvision', [], null],
+      ['release', 'torchtext', [], null],
+    ]);
+    // members nobody listed may come first
+    expect(says('We shipped new JAX libraries such as Quasar, Optax and Flax.')).toEqual([
+      ['release', 'optax', [], null],
+      ['release', 'flax', [], null],
+    ]);
+    // no marker: the name is the subject
+    expect(says('We are releasing PyTorch libraries for mobile.')).toEqual([
+      ['release', 'pytorch', [], null],
+    ]);
+  });
+});
+
 describe('what is not news', () => {
   it('ignores citations and reference lists', () => {
     expect(says('[12] Doe, J. et al. Google releases Gemma 3 for research. 2025.')).toEqual([]);

@@ -10,6 +10,7 @@ export const READING_KEYS = [
   'clause_subjects',
   'reporting_verbs',
   'list_joins',
+  'example_markers',
   'adjacent_gap_words',
   'articles',
   'party_words',
@@ -75,6 +76,11 @@ export interface Reading {
   readonly listGap: RegExp;
   /** A join that makes names a list (commas alone do not). */
   readonly listJoined: RegExp;
+  /**
+   * Between a name and the first known member of its examples: lowercase words, a marker, and maybe members
+   * nobody listed ("libraries including TorchFoo, ").
+   */
+  readonly examplesGap: RegExp;
   /** Between a name and a trigger next to it: a possessive, a version, up to two gap words, an article. */
   readonly adjacentGap: RegExp;
   /** "Cohere and Bell partner", "with Saudi Arabia and HUMAIN": an unknown capitalised party in the gap. */
@@ -203,6 +209,10 @@ export function compileReading(r: ReadingSpec): Reading {
       'u',
     ),
     listGap: new RegExp(`^(?:${VERSION})?\\s*(?:,|,?\\s*${joins}|\\/)\\s*$`, 'iu'),
+    examplesGap: new RegExp(
+      `^${SP}+(?:\\p{Ll}[\\p{L}-]*${SP}+){0,3}\\p{Ll}[\\p{L}-]*,?${SP}+${a('example_markers')}${SP}+(?:\\p{Lu}[\\p{L}\\p{N}.-]*,${SP}+){0,3}$`,
+      'u',
+    ),
     listJoined: new RegExp(`${joins}|\\/`, 'iu'),
     adjacentGap: new RegExp(
       `^(?:${SP}*(?:['\\u2019]s)?(?:${VERSION})?[ \\u00a0-]*(?:${a('adjacent_gap_words')} ){0,2}(?:${articles} )?)$`,
