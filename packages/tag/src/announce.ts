@@ -19,6 +19,7 @@ import {
   raiseWithoutMoney,
   releaseAsNoun,
   releasesResearch,
+  releasesSupport,
   researchInPassing,
   type SentenceMention,
   type SentenceView,
@@ -93,7 +94,10 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
       // available on"); the very same phrase ("Rocket now offers Llama") made its announcement already.
       if (consumed.some((c) => c.start === hit.start && c.end === hit.end)) continue;
       if (!rule.overlaps && rule.type === 'release' && availableElsewhere(view, hit, r)) continue;
-      if (rule.type === 'release' && (releaseAsNoun(view, hit, r) || releasesResearch(view, hit, r)))
+      if (
+        rule.type === 'release' &&
+        (releaseAsNoun(view, hit, r) || releasesResearch(view, hit, r) || releasesSupport(view, hit, r))
+      )
         continue;
       if (rule.type === 'acquisition' && joinNotMerger(view, hit, r)) continue;
       if (rule.type === 'partnership' && partnerAsName(view, hit, r)) continue;

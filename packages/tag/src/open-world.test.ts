@@ -170,6 +170,14 @@ describe('groups and their members', () => {
 });
 
 describe('what is not news', () => {
+  it('reads release nouns that qualify other nouns, past starts, concepts and support as no release', () => {
+    expect(says('Read the PyTorch 2.1 release notes for details.')).toEqual([]);
+    expect(says('This is a minor release, mostly fixes for JAX users.')).toEqual([]);
+    expect(says('It has been years since we first open sourced PyTorch.')).toEqual([]);
+    expect(says('Theano introduced the concept of symbolic graphs.')).toEqual([]);
+    expect(says('Today Kaggle is launching an integration with our hub.')).toEqual([]);
+  });
+
   it('ignores citations and reference lists', () => {
     expect(says('[12] Doe, J. et al. Google releases Gemma 3 for research. 2025.')).toEqual([]);
     expect(says('As Smith et al. show, OpenAI released GPT-4 with strong results.')).toEqual([]);

@@ -44,6 +44,8 @@ export const READING_KEYS = [
   'complement_words',
   'release_nouns',
   'noun_determiners',
+  'release_compounds',
+  'support_nouns',
   'research_outputs',
   'output_qualifiers',
   'citation_phrases',
@@ -121,15 +123,19 @@ export interface Reading {
   readonly planBeforeOnly: ReadonlySet<string>;
   /** Right after a trigger: a time in the past ("last year", "in 2019", "two years ago"). */
   readonly pastAfter: RegExp;
-  /** Right before a trigger: "since its", "after the". */
+  /** Right before a trigger: "since its", "after the", "since we first". */
   readonly pastBefore: RegExp;
   /** Right before a trigger: "by the", "with the initial" (a noun event as a cause). */
   readonly nominalBefore: RegExp;
   /** Right after a trigger: its complement ("of"). */
   readonly complementAfter: RegExp;
+  /** Right after a release noun: what it qualifies ("notes", "cadence"). */
+  readonly releaseCompound: RegExp;
+  /** Right after a release trigger: support it brings ("an integration", "native support"). */
+  readonly supportAfter: RegExp;
   /** A trigger that is a release noun. */
   readonly releaseNoun: RegExp;
-  /** Right before a trigger: a determiner making it a noun ("this"). */
+  /** Right before a trigger: a determiner making it a noun, maybe an adjective between ("this", "a minor"). */
   readonly nounDeterminer: RegExp;
   /** Right after a trigger: a research output ("the results", "a new paper"). */
   readonly researchOutput: RegExp;
@@ -253,7 +259,7 @@ export function compileReading(r: ReadingSpec): Reading {
       'iu',
     ),
     pastBefore: new RegExp(
-      `(?:^|[^\\p{L}])${a('past_prepositions')}${SP}+(?:${a('determiners')}${SP}+)?(?:\\p{L}+${SP}+)?$`,
+      `(?:^|[^\\p{L}])${a('past_prepositions')}${SP}+(?:${a('determiners')}${SP}+)?(?:\\p{L}+${SP}+){0,2}$`,
       'iu',
     ),
     nominalBefore: new RegExp(
@@ -262,7 +268,9 @@ export function compileReading(r: ReadingSpec): Reading {
     ),
     complementAfter: new RegExp(`^${SP}+${a('complement_words')}`, 'iu'),
     releaseNoun: new RegExp(`^${a('release_nouns')}$`, 'i'),
-    nounDeterminer: new RegExp(`(?:^|[^\\p{L}])${a('noun_determiners')}${SP}+$`, 'iu'),
+    nounDeterminer: new RegExp(`(?:^|[^\\p{L}])${a('noun_determiners')}${SP}+(?:[\\p{L}-]+${SP}+)?$`, 'iu'),
+    releaseCompound: new RegExp(`^${SP}+${a('release_compounds')}`, 'iu'),
+    supportAfter: new RegExp(`^${SP}+(?:${a('output_qualifiers')}${SP}+){0,3}${a('support_nouns')}`, 'iu'),
     researchOutput: new RegExp(
       `^${SP}+(?:${a('output_qualifiers')}${SP}+){0,3}${a('research_outputs')}`,
       'iu',

@@ -117,8 +117,18 @@ export function availableElsewhere(view: SentenceView, hit: CueHit, r: Reading):
  */
 export function releaseAsNoun(view: SentenceView, hit: CueHit, r: Reading): boolean {
   if (!r.releaseNoun.test(view.text.slice(hit.start, hit.end))) return false;
+  // "the release notes", "our release cadence": a noun qualifying another is no release at all.
+  if (r.releaseCompound.test(view.text.slice(hit.end, hit.end + 16))) return true;
   if (r.complementAfter.test(view.text.slice(hit.end, hit.end + 12))) return false;
-  return r.nounDeterminer.test(view.text.slice(Math.max(view.start, hit.start - 8), hit.start));
+  return r.nounDeterminer.test(view.text.slice(Math.max(view.start, hit.start - 24), hit.start));
+}
+
+/**
+ * "Kaggle is launching an integration with X", "releases native support for Y": what the release trigger
+ * brings is support, which the support rules read; it is not a new thing.
+ */
+export function releasesSupport(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  return r.supportAfter.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 48)));
 }
 
 /**
