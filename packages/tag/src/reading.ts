@@ -202,7 +202,13 @@ function alt(list: readonly Located[]): string {
     }
     if (node !== root) node.end = true;
   }
-  return root.next.size === 0 ? '(?!)' : branches(root, true);
+  if (root.next.size === 0) return '(?!)';
+  // One boundary before the group when every phrase starts with a letter or digit (the engine scans faster
+  // for a group than for alternatives that each start with a check).
+  const words = [...root.next.keys()];
+  return words.every((w) => WORD_CHAR.test(w.charAt(0)))
+    ? `\\b${branches(root, false)}`
+    : branches(root, true);
 }
 
 function branches(node: Trie, first: boolean): string {
