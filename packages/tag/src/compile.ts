@@ -99,7 +99,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
     exact: string | null,
     ambiguous = false,
     block = false,
-    newName: 0 | 1 | 2 | 3 = 0,
+    newName: 0 | 1 | 2 | 3 | 4 = 0,
   ) => ({ entity, exact, ambiguous, block, newName }) satisfies SurfaceUse;
   spec.entities.forEach((e, entity) => {
     const cased = new Set([...e.exact, ...e.ambiguous].map((l) => l.value));
@@ -115,6 +115,8 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
   for (const a of spec.newNames.followers) addSurface(a, use(-1, null, false, false, 2));
   // Head words of organisations' names ("Institute") are found by the same scan too (see `org-names.ts`).
   for (const a of spec.newNames.orgShapeWords) addSurface(a, use(-1, null, false, false, 3));
+  // ... and so are nouns that define a name ("the FastRTC library"; see `defined-names.ts`).
+  for (const d of spec.newNames.definingNouns) addSurface(d.word, use(-1, null, false, false, 4));
   const words = (list: Located[]) => new Set(list.map((w) => w.value.toLowerCase()));
 
   // Cue phrases: triggers, plan and negation words, and context words.
@@ -237,6 +239,9 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
           variantWords: words(spec.newNames.variantWords),
           orgShapeWords: new Set(spec.newNames.orgShapeWords.map((w) => w.value)),
           orgShape: orgShape(new Set(spec.newNames.orgShapeWords.map((w) => w.value))),
+          definingNouns: new Map(
+            spec.newNames.definingNouns.map((d) => [d.word.value.toLowerCase(), d.kind]),
+          ),
         },
         reading,
       },

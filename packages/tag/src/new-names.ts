@@ -202,7 +202,7 @@ export function addNewNames(
   // line breaks is not searched again for every hit).
   let lineEnd = -1;
   for (let h = 0; h < hits.length; h += 3) {
-    if (hits[h + 2] === 3) continue; // an organisation's head word (org-names.ts)
+    if ((hits[h + 2] as number) >= 3) continue; // an organisation's head word or a defining noun
     const hs = hits[h] as number;
     const he = hits[h + 1] as number;
     if (isWordBefore(text, hs) || isWordAt(text, he)) continue;

@@ -246,6 +246,31 @@ describe('products named after their maker', () => {
   });
 });
 
+describe('names a text defines', () => {
+  const found = (text: string) =>
+    tag(text, rules)
+      .entities.filter((e) => !rules.tables.entityIndex.has(e.id))
+      .map((e) => [e.id, e.kind, e.mentions.length]);
+
+  it('reads "the X library" and "X, a ... framework", and every other place the name is written', () => {
+    expect(found('We built the demo on the Quillstone library. Quillstone is small.')).toEqual([
+      ['quillstone', 'library', 2],
+    ]);
+    expect(found('Meet Brightwater, a deep learning framework for robots.')).toEqual([
+      ['brightwater', 'framework', 1],
+    ]);
+    expect(found('They met at the Harbor Compute Summit, which opened yesterday.')).toEqual([
+      ['harbor-compute-summit', 'event', 1],
+    ]);
+  });
+
+  it('defines nothing from a known name, an acronym, a language, a common word or a title-case line', () => {
+    expect(found('We use the PyTorch library and the NLP toolkit with the Python package.')).toEqual([]);
+    expect(found('The Data platform stores data for everyone.')).toEqual([]);
+    expect(found('How The Quillstone Library Changed Everything For Robots')).toEqual([]);
+  });
+});
+
 describe('versions written around a name', () => {
   it('reads a case-sensitive name written as its package, in lowercase before a dotted version', () => {
     expect(tag('Released with jax 0.4.35 (October 2024).', rules).entities.map((e) => e.id)).toEqual([

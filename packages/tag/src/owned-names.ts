@@ -28,7 +28,7 @@ const LINE_REACH = 160;
  * word says nothing of a name: no word of five letters or more starts in lowercase (title case leaves only
  * short function words lowercase; a sentence has lowercase verbs and nouns).
  */
-function titleCaseLine(text: string, at: number): boolean {
+export function titleCaseLine(text: string, at: number): boolean {
   let start = at;
   while (start > 0 && at - start < LINE_REACH && text.charCodeAt(start - 1) !== 0x0a) start--;
   let end = at;

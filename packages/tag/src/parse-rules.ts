@@ -48,6 +48,7 @@ const TOP_KEYS = [
   'plan_words',
   'negation_words',
   'reading',
+  'defining_nouns',
   ...Object.keys(NEW_NAME_KEYS),
 ];
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -277,6 +278,19 @@ export function readRules(
   for (const [key, field] of Object.entries(NEW_NAME_KEYS)) {
     spec.newNames[field] = reader.list(root.get(key, true), key, top);
   }
+  const defining = root.get('defining_nouns', true);
+  if (defining !== undefined && !isMap(defining))
+    reader.error(reader.pos(defining as Node, top), '`defining_nouns:` must be a set of lists by kind');
+  if (isMap(defining)) {
+    reader.keys(defining, ENTITY_KINDS, '`defining_nouns:`');
+    for (const kind of ENTITY_KINDS)
+      for (const word of reader.list(
+        defining.get(kind, true),
+        `defining_nouns: ${kind}`,
+        reader.pos(defining, top),
+      ))
+        spec.newNames.definingNouns.push({ kind, word });
+  }
   const reading = root.get('reading', true);
   if (reading !== undefined && !isMap(reading))
     reader.error(reader.pos(reading as Node, top), '`reading:` must be a set of word lists');
@@ -298,6 +312,7 @@ export function joinSpecs(specs: readonly RulesSpec[]): RulesSpec {
     out.planWords.push(...s.planWords);
     out.negationWords.push(...s.negationWords);
     for (const field of Object.values(NEW_NAME_KEYS)) out.newNames[field].push(...s.newNames[field]);
+    out.newNames.definingNouns.push(...s.newNames.definingNouns);
     for (const key of READING_KEYS) out.reading[key].push(...s.reading[key]);
   }
   return out;
@@ -327,6 +342,7 @@ function emptyNewNames(): NewNamesSpec {
     researchWords: [],
     variantWords: [],
     orgShapeWords: [],
+    definingNouns: [],
   };
 }
 

@@ -81,7 +81,7 @@ export interface SurfaceUse {
    * 1: a phrase before a new name ("introducing"), 2: one after it ("is now available"), 3: the head word of
    * an organisation's name ("Institute"); `entity` is -1.
    */
-  readonly newName: 0 | 1 | 2 | 3;
+  readonly newName: 0 | 1 | 2 | 3 | 4;
 }
 
 /** Word lists for names the rules do not know (see `new-names.ts`), lowercased. */
@@ -100,6 +100,8 @@ export interface NewNameWords {
   readonly orgShapeWords: ReadonlySet<string>;
   /** Those head words compiled into the shape of an organisation's name (see `org-names.ts`). */
   readonly orgShape: RegExp | null;
+  /** Defining nouns (lowercase) and the kind each gives the name written with it ("library" → library). */
+  readonly definingNouns: ReadonlyMap<string, EntityKind>;
 }
 
 /** What a cue phrase (trigger, plan word, negation, context word) is used for. */

@@ -91,6 +91,11 @@ export interface NewNamesSpec {
   variantWords: Located[];
   /** Last words that make a run of capitalised words an organisation wherever it is written ("Institute"). */
   orgShapeWords: Located[];
+  /**
+   * Nouns that define the name written with them, by the kind they give it (`defining_nouns`): "the FastRTC
+   * library", "Quasar, a deep learning framework".
+   */
+  definingNouns: { kind: EntityKind; word: Located }[];
 }
 
 /** One problem found in a rule set, where it is (`part` as in `Pos`). */

@@ -2,6 +2,7 @@ import type { ExtractedAnnouncement, ExtractedEntity, ExtractResult, Span } from
 // (The HTML renderer alone: the parse package's entry loads its feed parsers too.)
 import { htmlToMappedText } from '@frameline/parse/html-text';
 import { announceSentence } from './announce.js';
+import { addDefinedNames } from './defined-names.js';
 import { findCues, findMentions, firstMentionFrom, type RawMention } from './entities.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
@@ -378,11 +379,30 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   let raw = findMentions(text, tables, newNameHits);
   // Head words of organisations' names ("Institute"), found by the same scan.
   const orgHeads: number[] = [];
-  for (let h = 0; h < newNameHits.length; h += 3)
-    if (newNameHits[h + 2] === 3) orgHeads.push(newNameHits[h] as number);
+  // ... and nouns that define the name before them ("the FastRTC library"), as [start, end] pairs.
+  const defining: number[] = [];
+  for (let h = 0; h < newNameHits.length; h += 3) {
+    const code = newNameHits[h + 2];
+    if (code === 3) orgHeads.push(newNameHits[h] as number);
+    else if (code === 4) defining.push(newNameHits[h] as number, newNameHits[h + 1] as number);
+  }
   // Names the rules do not know, introduced by a release ("Introducing Model Vault").
-  if (newNameHits.length > orgHeads.length * 3) {
+  if (newNameHits.length > orgHeads.length * 3 + (defining.length / 2) * 3) {
     const found = addNewNames(text, newNameHits, raw, entities, tables.entityIndex, tables.newNames);
+    raw = found.mentions;
+    entities.add(found.added);
+  }
+  // Names a text defines ("the FastRTC library", "Quasar, a deep learning framework").
+  if (defining.length > 0) {
+    const found = addDefinedNames(
+      text,
+      defining,
+      raw,
+      entities,
+      tables.entityIndex,
+      tables.newNames,
+      tables.nameStops,
+    );
     raw = found.mentions;
     entities.add(found.added);
   }
