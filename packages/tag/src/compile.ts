@@ -6,7 +6,8 @@ import { PermanentError } from '@frameline/core';
 import { Automaton } from './automaton.js';
 import { orgShape } from './org-names.js';
 import { joinSpecs, readRules } from './parse-rules.js';
-import { compileReading } from './reading.js';
+import { partyPatterns } from './party-names.js';
+import { compileReading, alt as readingAlt } from './reading.js';
 import { squash } from './repo-ids.js';
 import type { CompiledRule, CueInfo, EntityInfo, RuleSet, SurfaceUse } from './rule-set.js';
 import type { Located, Pos, RuleError, RuleFile, RulesSpec } from './spec.js';
@@ -197,6 +198,13 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
     ].map((w) => w.value.toLowerCase()),
   );
   const nameStops = new Set(reading.titleWords);
+  // One-word triggers of the partnership rules, which make the names beside them parties (party-names.ts).
+  const partyTriggers = new Set(
+    spec.rules
+      .filter((r) => r.type === 'partnership')
+      .flatMap((r) => r.triggers.map((t) => t.value.toLowerCase()))
+      .filter((t) => !/\s/u.test(t)),
+  );
   for (const i of mainCues) {
     const form = (cuePatterns[i] as string).toLowerCase();
     if ((cues[i]?.rules.length ?? 0) > 0 && !/\s/u.test(form) && !kindWords.has(form)) nameStops.add(form);
@@ -226,6 +234,11 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
         rules,
         bareRules: rules.flatMap((r, i) => (r.bare ? [i] : [])),
         nameStops,
+        party: partyPatterns(
+          partyTriggers,
+          readingAlt(spec.reading.party_joins),
+          readingAlt(spec.reading.party_words),
+        ),
         entityIndex: index,
         squashedIndex: new Map([...index].map(([id, e]) => [squash(id), e] as const)),
         newNames: {

@@ -246,6 +246,30 @@ describe('products named after their maker', () => {
   });
 });
 
+describe('parties of a partnership nobody listed', () => {
+  it('makes the capitalised name beside a known one an organisation, headlines included', () => {
+    expect(says('Hugging Face and Quillstone partner to speed up deployment.')).toEqual([
+      ['partnership', 'hugging-face', ['quillstone'], null],
+      ['partnership', 'quillstone', ['hugging-face'], null],
+    ]);
+    expect(says('Brightwater Labs and NVIDIA Partner to Build Robots')).toEqual([
+      ['partnership', 'brightwater-labs', ['nvidia'], null],
+      ['partnership', 'nvidia', ['brightwater-labs'], null],
+    ]);
+    expect(says('Meta partners with Quillstone on new tools.')).toEqual([
+      ['partnership', 'meta', ['quillstone'], null],
+      ['partnership', 'quillstone', ['meta'], null],
+    ]);
+  });
+
+  it('makes no party of a word that is never a name, nor without a partnership word', () => {
+    expect(tag('Hugging Face and Quillstone released a model.', rules).entities.map((e) => e.id)).toEqual([
+      'hugging-face',
+    ]);
+    expect(tag('Today NVIDIA and Our partner met.', rules).entities.map((e) => e.id)).toEqual(['nvidia']);
+  });
+});
+
 describe('names a text defines', () => {
   const found = (text: string) =>
     tag(text, rules)

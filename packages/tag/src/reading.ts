@@ -184,7 +184,7 @@ interface Trie {
  * their words ("last (?:year|month|...)"), which the regex engine tries far faster than a flat list of
  * phrases sharing their first words. An empty list never matches.
  */
-function alt(list: readonly Located[]): string {
+export function alt(list: readonly Located[]): string {
   const root: Trie = { next: new Map(), end: false };
   for (const l of list) {
     const words = l.value

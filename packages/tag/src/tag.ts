@@ -9,6 +9,7 @@ import { dropNested } from './names.js';
 import { addNewNames } from './new-names.js';
 import { addOrgNames } from './org-names.js';
 import { addOwnedNames } from './owned-names.js';
+import { addPartyNames } from './party-names.js';
 import { addRepoIds } from './repo-ids.js';
 import {
   type CompiledTables,
@@ -402,6 +403,20 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
       tables.entityIndex,
       tables.newNames,
       tables.nameStops,
+    );
+    raw = found.mentions;
+    entities.add(found.added);
+  }
+  // Parties of a partnership nobody listed ("Acme and Quillstone partner").
+  if (raw.length > 0) {
+    const found = addPartyNames(
+      text,
+      raw,
+      entities,
+      tables.entityIndex,
+      tables.newNames,
+      tables.nameStops,
+      tables.party,
     );
     raw = found.mentions;
     entities.add(found.added);

@@ -1,0 +1,157 @@
+import type { RawMention } from './entities.js';
+import { idOfName, kindOfLast } from './new-names.js';
+import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
+import { isWordAt, isWordBefore } from './unicode.js';
+
+/**
+ * Parties of a partnership nobody listed: where a known name and a capitalised one are the two sides of a
+ * partnership ("Acme and Quillstone partner", "Quillstone & Acme team up", "Acme partners with Quillstone"),
+ * the capitalised name is an organisation (or what its last word makes it: "... Institute", "... Labs"). The
+ * slot is narrow enough to be read in a title-case headline too. Every other place the text writes the name is
+ * a mention of it as well.
+ *
+ * The words come from the rule set: the first words of the partnership rules' triggers ("partner", "team"),
+ * `party_joins` ("and", "&") and `party_words` ("with", "between") of `reading:`.
+ */
+
+const CAP_WORD = "\\p{Lu}[\\p{L}\\p{N}&'.-]*";
+/** A name of one to three capitalised words, captured. */
+const NAME = `(${CAP_WORD}(?:[ \\u00a0]${CAP_WORD}){0,2})`;
+const MAX_SCANNED = 16;
+
+export interface PartyWords {
+  /** First words of the partnership triggers, lowercase ("partner", "partners", "team", "collaborate"). */
+  readonly triggerWords: ReadonlySet<string>;
+  /** "Acme and Quillstone partner": after a known name, a join, the name, and a trigger word. */
+  readonly joinedAfter: RegExp;
+  /** "Quillstone and Acme partner": before a known name, the name and a join. */
+  readonly joinedBefore: RegExp;
+  /** "Acme partners with Quillstone": after a known name, a trigger word, a party word, the name. */
+  readonly withAfter: RegExp;
+}
+
+/** The patterns for a rule set's words (alternations of `reading.ts`, already escaped). */
+export function partyPatterns(triggerWords: ReadonlySet<string>, joins: string, with_: string): PartyWords {
+  return {
+    triggerWords,
+    joinedAfter: new RegExp(`^[ \\u00a0]+${joins}[ \\u00a0]+${NAME}[ \\u00a0]+(\\p{L}+)`, 'u'),
+    joinedBefore: new RegExp(`${NAME}[ \\u00a0]+${joins}[ \\u00a0]+$`, 'u'),
+    withAfter: new RegExp(
+      `^[ \\u00a0]+(\\p{L}+)(?:[ \\u00a0]+up)?[ \\u00a0]+${with_}[ \\u00a0]+(?:the[ \\u00a0]+)?${NAME}`,
+      'u',
+    ),
+  };
+}
+
+/**
+ * The party's name within a captured run at [start, end): leading words that are never a name dropped ("Meet
+ * Quillstone"), cut before a trigger word a title-case headline capitalises ("Quillstone Partner"); null when
+ * nothing is left or a word is a headline word.
+ */
+function partySpan(
+  text: string,
+  start: number,
+  end: number,
+  words: NewNameWords,
+  stops: ReadonlySet<string>,
+  party: PartyWords,
+): [number, number] | null {
+  const parts: [number, number][] = [];
+  for (const m of text.slice(start, end).matchAll(/\S+/gu))
+    parts.push([start + m.index, start + m.index + m[0].length]);
+  const word = (k: number) => text.slice(...(parts[k] as [number, number])).toLowerCase();
+  let from = 0;
+  while (from < parts.length && words.notNames.has(word(from))) from++;
+  let to = from;
+  while (to < parts.length && !party.triggerWords.has(word(to))) to++;
+  if (to === from) return null;
+  for (let k = from; k < to; k++) if (word(k).length < 2 || stops.has(word(k))) return null;
+  return [(parts[from] as [number, number])[0], (parts[to - 1] as [number, number])[1]];
+}
+
+/** Whether the run at [start, end) of a "name and name" ends in a trigger word or is followed by one. */
+function endsInTrigger(text: string, start: number, end: number, next: string, party: PartyWords): boolean {
+  if (party.triggerWords.has(next.toLowerCase())) return true;
+  return text
+    .slice(start, end)
+    .split(/[ \u00a0]/u)
+    .some((w, k) => k > 0 && party.triggerWords.has(w.toLowerCase()));
+}
+
+/**
+ * Add the partnership parties nobody listed, next to the known `mentions` (ordered by start): new entities
+ * numbered after `entities`, and every place each name is written.
+ */
+export function addPartyNames(
+  text: string,
+  mentions: RawMention[],
+  entities: EntityList,
+  byId: ReadonlyMap<string, number>,
+  words: NewNameWords,
+  stops: ReadonlySet<string>,
+  party: PartyWords,
+): { mentions: RawMention[]; added: EntityInfo[] } {
+  const found: [number, number][] = [];
+  for (const m of mentions) {
+    if (m.ambiguous) continue;
+    const after = text.slice(m.end, m.end + 80);
+    const joined = party.joinedAfter.exec(after);
+    if (joined !== null) {
+      const at = m.end + after.indexOf(joined[1] as string, 1);
+      const end = at + (joined[1] as string).length;
+      if (endsInTrigger(text, at, end, joined[2] as string, party)) {
+        found.push([at, end]);
+        continue;
+      }
+    }
+    const partnered = party.withAfter.exec(after);
+    if (partnered !== null && party.triggerWords.has((partnered[1] as string).toLowerCase())) {
+      const name = partnered[2] as string;
+      const at = m.end + partnered[0].length - name.length;
+      found.push([at, at + name.length]);
+      continue;
+    }
+    const next = /^[ \u00a0]+(\p{L}+)/u.exec(after);
+    if (next === null || !party.triggerWords.has((next[1] as string).toLowerCase())) continue;
+    const before = text.slice(Math.max(0, m.start - 60), m.start);
+    const first = party.joinedBefore.exec(before);
+    if (first !== null) {
+      const at = m.start - before.length + first.index;
+      found.push([at, at + (first[1] as string).length]);
+    }
+  }
+  if (found.length === 0) return { mentions, added: [] };
+  const added: EntityInfo[] = [];
+  const local = new Map<string, number>();
+  const extra: RawMention[] = [];
+  const scanned = new Set<string>();
+  for (const run of found) {
+    const span = partySpan(text, run[0], run[1], words, stops, party);
+    if (span === null) continue;
+    const [start, end] = span;
+    const written = text.slice(start, end);
+    if (isWordBefore(text, start) || isWordAt(text, end)) continue;
+    // A known name inside it is that name ("Acme and NVIDIA partner").
+    if (mentions.some((k) => k.start < end && start < k.end)) continue;
+    const name = written.replace(/[\s\u00a0]+/gu, ' ');
+    const id = idOfName(name);
+    if (id === '') continue;
+    let entity = byId.get(id) ?? local.get(id);
+    if (entity === undefined) {
+      entity = entities.length + added.length;
+      local.set(id, entity);
+      const last = name.slice(name.lastIndexOf(' ') + 1).toLowerCase();
+      const kind = kindOfLast(last, words);
+      added.push({ id, name, kind: kind === 'product' ? 'vendor' : kind, parent: null });
+    }
+    if (scanned.has(written) || scanned.size >= MAX_SCANNED) continue;
+    scanned.add(written);
+    for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + written.length)) {
+      if (isWordBefore(text, at) || isWordAt(text, at + written.length)) continue;
+      extra.push({ start: at, end: at + written.length, entity, ambiguous: false });
+    }
+  }
+  const kept = extra.filter((x) => !mentions.some((k) => k.start < x.end && x.start < k.end));
+  if (kept.length === 0) return { mentions, added };
+  return { mentions: [...mentions, ...kept].sort((a, b) => a.start - b.start), added };
+}
