@@ -170,6 +170,14 @@ describe('groups and their members', () => {
 });
 
 describe('what is not news', () => {
+  it('reads no name inside a dotted code identifier', () => {
+    expect(
+      tag('Added jax.numpy.unstack and torch.cuda.sync helpers.', rules).entities.map((e) => e.id),
+    ).toEqual([]);
+    // a name written as a name stays one
+    expect(tag('NumPy and CUDA are supported.', rules).entities.map((e) => e.id)).toEqual(['numpy', 'cuda']);
+  });
+
   it('reads release nouns that qualify other nouns, past starts, concepts and support as no release', () => {
     expect(says('Read the PyTorch 2.1 release notes for details.')).toEqual([]);
     expect(says('This is a minor release, mostly fixes for JAX users.')).toEqual([]);

@@ -189,10 +189,30 @@ function inUrl(text: string, at: number): boolean {
   return token.includes('://') || token.startsWith('www.');
 }
 
-/** Names inside a URL written in the text ("https://huggingface.co/meta-llama/...") are not mentions. */
+/**
+ * Whether a mention is part of a dotted code identifier ("jax.numpy.unstack", "torch.cuda"): written in
+ * lowercase, with a word and a dot before it or a dot and a lowercase word after it.
+ */
+function inIdentifier(text: string, m: RawMention): boolean {
+  const before =
+    m.start >= 2 && text.charCodeAt(m.start - 1) === 0x2e && /[a-z0-9_]/.test(text.charAt(m.start - 2));
+  const after = text.charCodeAt(m.end) === 0x2e && /[a-z_]/.test(text.charAt(m.end + 1));
+  if (!before && !after) return false;
+  for (let i = m.start; i < m.end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return false;
+  }
+  return true;
+}
+
+/**
+ * Names inside a URL written in the text ("https://huggingface.co/meta-llama/...") or inside a dotted code
+ * identifier ("jax.numpy.unstack") are not mentions.
+ */
 function outsideUrls(text: string, raw: RawMention[]): RawMention[] {
   // (Each mention looks back over its own token only: a text's few mentions cost less than a search of it.)
-  return raw.some((m) => inUrl(text, m.start)) ? raw.filter((m) => !inUrl(text, m.start)) : raw;
+  const out = (m: RawMention) => inUrl(text, m.start) || inIdentifier(text, m);
+  return raw.some(out) ? raw.filter((m) => !out(m)) : raw;
 }
 
 /** What a caller knows about the text beyond its words. */
