@@ -31,7 +31,7 @@ import { stageInSentence, versionAfter, versionInSentence } from './versions.js'
 const VERSION_IN_NAME = /(?:(?<=[ -])v?|(?<=\p{L})v?)(\d+(?:\.\d+)*[a-z]?)(?![\p{L}\p{N}])/u;
 const VERSIONED_KINDS = new Set(['framework', 'library', 'model']);
 const PLAN_WINDOW = 60;
-const NEGATION_WINDOW = 14;
+const NEGATION_WINDOW = 24;
 /** Farthest a subject may be from its trigger, in UTF-16 units (objects may be anywhere in the sentence). */
 const MAX_GAP = 80;
 
