@@ -270,6 +270,17 @@ describe('parties of a partnership nobody listed', () => {
     ]);
   });
 
+  it('counts an open-source project as a party, and joint development as a partnership', () => {
+    expect(says('Quillstone and PyTorch partner to build privacy tools.')).toEqual([
+      ['partnership', 'quillstone', ['pytorch'], null],
+      ['partnership', 'pytorch', ['quillstone'], null],
+    ]);
+    expect(says('The new server was jointly developed by Meta and AWS engineers.')).toEqual([
+      ['partnership', 'meta', ['aws'], null],
+      ['partnership', 'aws', ['meta'], null],
+    ]);
+  });
+
   it('makes no party of a word that is never a name, nor without a partnership word', () => {
     expect(tag('Hugging Face and Quillstone released a model.', rules).entities.map((e) => e.id)).toEqual([
       'hugging-face',
