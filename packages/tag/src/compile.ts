@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PermanentError } from '@frameline/core';
 import { Automaton } from './automaton.js';
+import { listPatterns } from './list-names.js';
 import { orgShape } from './org-names.js';
 import { joinSpecs, readRules } from './parse-rules.js';
 import { partyPatterns } from './party-names.js';
@@ -234,6 +235,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
         rules,
         bareRules: rules.flatMap((r, i) => (r.bare ? [i] : [])),
         nameStops,
+        list: listPatterns(readingAlt(spec.reading.list_joins)),
         party: partyPatterns(
           partyTriggers,
           readingAlt(spec.reading.party_joins),

@@ -157,8 +157,9 @@ describe('groups and their members', () => {
       ['release', 'torchvision', [], null],
       ['release', 'torchtext', [], null],
     ]);
-    // members nobody listed may come first
+    // members nobody listed may come first (and are named by the list)
     expect(says('We shipped new JAX libraries such as Quasar, Optax and Flax.')).toEqual([
+      ['release', 'quasar', [], null],
       ['release', 'optax', [], null],
       ['release', 'flax', [], null],
     ]);
@@ -286,6 +287,30 @@ describe('parties of a partnership nobody listed', () => {
       'hugging-face',
     ]);
     expect(tag('Today NVIDIA and Our partner met.', rules).entities.map((e) => e.id)).toEqual(['nvidia']);
+  });
+});
+
+describe('names listed beside known ones', () => {
+  const found = (text: string) =>
+    tag(text, rules)
+      .entities.filter((e) => !rules.tables.entityIndex.has(e.id))
+      .map((e) => [e.id, e.kind]);
+
+  it('gives an unlisted member of a list of known names their kind', () => {
+    expect(found('The release covers Quillstone, TorchVision, TorchText and TorchAudio this week.')).toEqual([
+      ['quillstone', 'library'],
+    ]);
+    // with one known member, only a name written as only names are
+    expect(found('It runs on PyTorch and QuillStoneRT for inference.')).toEqual([
+      ['quillstonert', 'framework'],
+    ]);
+    expect(found('It runs on PyTorch and Windows laptops for inference.')).toEqual([]);
+  });
+
+  it('takes nothing from commas alone, title-case lines or words that are never names', () => {
+    expect(found('We thank Quillstone, TorchVision, TorchText, TorchAudio.')).toEqual([]);
+    expect(found('Quillstone, TorchVision And TorchText Power New Robots')).toEqual([]);
+    expect(found('Today, TorchVision and TorchText ship, and We were glad.')).toEqual([]);
   });
 });
 

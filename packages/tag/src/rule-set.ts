@@ -1,5 +1,6 @@
 import type { AnnouncementType, EntityKind } from '@frameline/core';
 import type { Automaton } from './automaton.js';
+import type { ListWords } from './list-names.js';
 import type { PartyWords } from './party-names.js';
 import type { Reading } from './reading.js';
 import type { Side } from './spec.js';
@@ -165,6 +166,8 @@ export interface CompiledTables {
    * announcement rules' one-word triggers ("Acme Partners", "Acme Launches").
    */
   readonly nameStops: ReadonlySet<string>;
+  /** Between the members of a list of names (list-names.ts). */
+  readonly list: ListWords;
   /** What makes a capitalised name beside a known one a partnership's party (party-names.ts). */
   readonly party: PartyWords;
   /** The signs announcement rules read around their triggers (the rule set's `reading:` lists). */

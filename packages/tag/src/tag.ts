@@ -4,6 +4,7 @@ import { htmlToMappedText } from '@frameline/parse/html-text';
 import { announceSentence } from './announce.js';
 import { addDefinedNames } from './defined-names.js';
 import { findCues, findMentions, firstMentionFrom, type RawMention } from './entities.js';
+import { addListNames } from './list-names.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
 import { addNewNames } from './new-names.js';
@@ -427,8 +428,20 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
     raw = found.mentions;
     entities.add(found.added);
   }
-  // Parties of a partnership nobody listed ("Acme and Quillstone partner").
+  // Parties of a partnership nobody listed ("Acme and Quillstone partner"), members of lists of known names
+  // nobody listed ("TorchFoo, TorchVision and TorchText").
   if (raw.length > 0) {
+    const listed = addListNames(
+      text,
+      raw,
+      entities,
+      tables.entityIndex,
+      tables.newNames,
+      tables.nameStops,
+      tables.list,
+    );
+    raw = listed.mentions;
+    entities.add(listed.added);
     const found = addPartyNames(
       text,
       raw,
