@@ -238,6 +238,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
         list: listPatterns(readingAlt(spec.reading.list_joins)),
         party: partyPatterns(
           partyTriggers,
+          new Set(spec.reading.party_joins.map((w) => w.value.toLowerCase())),
           readingAlt(spec.reading.party_joins),
           readingAlt(spec.reading.party_words),
         ),

@@ -92,8 +92,13 @@ function listFrom(
     let end = at + m[0].length;
     while (end > at && /[.'&-]/u.test(text.charAt(end - 1))) end--;
     // A member runs into no known name ("TorchFoo TorchVision" is not one member).
-    const inside = mentions.findIndex((x, j) => j >= next && x.start > at && x.start < end);
-    if (inside >= 0) end = Math.max(at, (mentions[inside] as RawMention).start - 1);
+    for (let j = next; j < mentions.length && (mentions[j] as RawMention).start < end; j++) {
+      const x = mentions[j] as RawMention;
+      if (x.start > at) {
+        end = Math.max(at, x.start - 1);
+        break;
+      }
+    }
     if (end <= at) break;
     members.push({ start: at, end, entity: -1 });
     gaps.push(gap[0]);
@@ -104,6 +109,11 @@ function listFrom(
 
 /** The member written right before `at` as the first of a list ("TorchFoo, " before a known name), or null. */
 function memberBefore(text: string, at: number): Member | null {
+  // (Most names have no comma before them: look at the character first, the expression only then.)
+  let i = at - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0xa0)) i--;
+  const c = text.charCodeAt(i);
+  if (c !== 0x2c && c !== 0x29 && !(c >= 0x30 && c <= 0x39)) return null;
   const before = text.slice(Math.max(0, at - 60), at);
   const m =
     /(\p{Lu}[\p{L}\p{N}+#.&'-]*(?:[ \u00a0]\p{Lu}[\p{L}\p{N}+#.&'-]*){0,2})(?:[ \u00a0]*\(?#\d+\)?)*[ \u00a0]*,[ \u00a0]*$/u.exec(

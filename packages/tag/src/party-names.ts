@@ -18,10 +18,13 @@ const CAP_WORD = "\\p{Lu}[\\p{L}\\p{N}&'.-]*";
 /** A name of one to three capitalised words, captured. */
 const NAME = `(${CAP_WORD}(?:[ \\u00a0]${CAP_WORD}){0,2})`;
 const MAX_SCANNED = 16;
+const NEXT_WORD = /[ \u00a0]+([\p{L}&]+)/uy;
 
 export interface PartyWords {
   /** First words of the partnership triggers, lowercase ("partner", "partners", "team", "collaborate"). */
   readonly triggerWords: ReadonlySet<string>;
+  /** The joins of two parties, lowercase ("and", "&"). */
+  readonly joinWords: ReadonlySet<string>;
   /** "Acme and Quillstone partner": after a known name, a join, the name, and a trigger word. */
   readonly joinedAfter: RegExp;
   /** "Quillstone and Acme partner": before a known name, the name and a join. */
@@ -31,9 +34,15 @@ export interface PartyWords {
 }
 
 /** The patterns for a rule set's words (alternations of `reading.ts`, already escaped). */
-export function partyPatterns(triggerWords: ReadonlySet<string>, joins: string, with_: string): PartyWords {
+export function partyPatterns(
+  triggerWords: ReadonlySet<string>,
+  joinWords: ReadonlySet<string>,
+  joins: string,
+  with_: string,
+): PartyWords {
   return {
     triggerWords,
+    joinWords,
     joinedAfter: new RegExp(`^[ \\u00a0]+${joins}[ \\u00a0]+${NAME}[ \\u00a0]+(\\p{L}+)`, 'u'),
     joinedBefore: new RegExp(`${NAME}[ \\u00a0]+${joins}[ \\u00a0]+$`, 'u'),
     withAfter: new RegExp(
@@ -94,6 +103,10 @@ export function addPartyNames(
   const found: [number, number][] = [];
   for (const m of mentions) {
     if (m.ambiguous) continue;
+    // (Only a join or a trigger word after the name can start a party: read that word before the rest.)
+    NEXT_WORD.lastIndex = m.end;
+    const word = NEXT_WORD.exec(text)?.[1]?.toLowerCase();
+    if (word === undefined || (!party.triggerWords.has(word) && !party.joinWords.has(word))) continue;
     const after = text.slice(m.end, m.end + 80);
     const joined = party.joinedAfter.exec(after);
     if (joined !== null) {
