@@ -212,8 +212,9 @@ function inIdentifier(text: string, m: RawMention): boolean {
  */
 function outsideUrls(text: string, raw: RawMention[]): RawMention[] {
   // (Each mention looks back over its own token only: a text's few mentions cost less than a search of it.)
-  const out = (m: RawMention) => inUrl(text, m.start) || inIdentifier(text, m);
-  return raw.some(out) ? raw.filter((m) => !out(m)) : raw;
+  let some = false;
+  for (const m of raw) if (inUrl(text, m.start) || inIdentifier(text, m)) some = true;
+  return some ? raw.filter((m) => !inUrl(text, m.start) && !inIdentifier(text, m)) : raw;
 }
 
 /** What a caller knows about the text beyond its words. */
