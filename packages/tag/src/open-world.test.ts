@@ -103,10 +103,15 @@ describe('release notes', () => {
     const notes =
       'AutoTVM tuning for x86\nKeras frontend fixes\nMicroTVM runtime for TVM\nKeras layer cleanup\n' +
       'Frontend support: Caffe2 #101 , ONNX #102\nFaster TVM builds\n';
-    expect(brief(tagDocument('0.5', notes, rules).text)).toEqual([
+    const tagged = tagDocument('0.5', notes, rules);
+    expect(brief(tagged.text)).toEqual([
       ['support', 'tvm', ['caffe2'], null],
       ['support', 'tvm', ['onnx'], null],
     ]);
+    // and the heading is that software's release of its version
+    expect(brief(tagged.title)).toEqual([['release', 'tvm', [], '0.5']]);
+    // a heading over notes naming no software most names nothing
+    expect(brief(tagDocument('0.5', 'Fixed a crash.\nFaster builds.', rules).title)).toEqual([]);
   });
 
   it('takes the subject from the title when title and text are tagged apart', () => {

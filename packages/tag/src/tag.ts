@@ -22,6 +22,7 @@ import {
 import { splitSentences } from './sentences.js';
 import type { SentenceMention } from './trigger-checks.js';
 import { addVariants } from './variants.js';
+import { stageInSentence } from './versions.js';
 
 /**
  * The mentions starting in [from, to) (mentions ordered by start), found by binary search so that checks
@@ -340,8 +341,26 @@ export function tagDocument(
   // text itself names most.
   const plain = tag(text, ruleSet, { subject: null });
   const project = mainSoftware(plain, ruleSet, text);
-  return { title: head, text: project === null ? plain : tag(text, ruleSet, { subject: project }) };
+  if (project === null) return { title: head, text: plain };
+  // ... and is that software's release of the version it names.
+  const version = HEADING_VERSION.exec(title);
+  const release: ExtractedAnnouncement = {
+    type: 'release',
+    subject: project.id,
+    objects: [],
+    version: version?.[1] ?? null,
+    stage: stageInSentence(title),
+    evidence: { start: 0, end: title.length, text: title },
+    rule: 'version-heading',
+  };
+  return {
+    title: { ...head, announcements: [release, ...head.announcements] },
+    text: tag(text, ruleSet, { subject: project }),
+  };
 }
+
+// The version a version-only heading names: "0.5", "[2.2.0] - 2024-02-08" → "2.2.0", "v0.15.0" → "0.15.0".
+const HEADING_VERSION = /v?(\d+(?:\.\d+)+[a-z0-9]*)/iu;
 
 /** The framework, library or product a text names most (at least twice, and more than any other), or null. */
 function mainSoftware(result: ExtractResult, ruleSet: RuleSet, text: string): EntityInfo | null {
