@@ -18,6 +18,7 @@ import {
   partOfLongerName,
   raiseWithoutMoney,
   releaseAsNoun,
+  releasesCommonThing,
   releasesResearch,
   releasesSupport,
   researchInPassing,
@@ -96,7 +97,10 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
       if (!rule.overlaps && rule.type === 'release' && availableElsewhere(view, hit, r)) continue;
       if (
         rule.type === 'release' &&
-        (releaseAsNoun(view, hit, r) || releasesResearch(view, hit, r) || releasesSupport(view, hit, r))
+        (releaseAsNoun(view, hit, r) ||
+          releasesResearch(view, hit, r) ||
+          releasesSupport(view, hit, r) ||
+          releasesCommonThing(view, hit, r))
       )
         continue;
       if (rule.type === 'acquisition' && joinNotMerger(view, hit, r)) continue;

@@ -190,6 +190,9 @@ describe('what is not news', () => {
     expect(says('It has been years since we first open sourced PyTorch.')).toEqual([]);
     expect(says('Theano introduced the concept of symbolic graphs.')).toEqual([]);
     expect(says('Today Kaggle is launching an integration with our hub.')).toEqual([]);
+    expect(says('We used PyTorch to launch training jobs faster.')).toEqual([]);
+    // an infinitive with a name or an article after it still releases
+    expect(says('Meta plans to launch Llama 5 soon.')).toEqual([['roadmap', 'llama-5', ['meta'], '5']]);
   });
 
   it('ignores citations and reference lists', () => {

@@ -45,6 +45,7 @@ export const READING_KEYS = [
   'release_nouns',
   'noun_determiners',
   'release_compounds',
+  'infinitive_markers',
   'support_nouns',
   'research_outputs',
   'output_qualifiers',
@@ -131,6 +132,10 @@ export interface Reading {
   readonly complementAfter: RegExp;
   /** Right after a release noun: what it qualifies ("notes", "cadence"). */
   readonly releaseCompound: RegExp;
+  /** Right before a trigger: an infinitive marker ("to"). */
+  readonly infinitiveBefore: RegExp;
+  /** Right after a trigger: a lowercase word that is no article ("fellowship", not "the"). */
+  readonly commonObject: RegExp;
   /** Right after a release trigger: support it brings ("an integration", "native support"). */
   readonly supportAfter: RegExp;
   /** A trigger that is a release noun. */
@@ -300,6 +305,8 @@ export function compileReading(r: ReadingSpec): Reading {
     complementAfter: new RegExp(`^${SP}+${a('complement_words')}`, 'iu'),
     releaseNoun: new RegExp(`^${a('release_nouns')}$`, 'i'),
     nounDeterminer: new RegExp(`(?:^|[^\\p{L}])${a('noun_determiners')}${SP}+(?:[\\p{L}-]+${SP}+)?$`, 'iu'),
+    infinitiveBefore: new RegExp(`(?:^|[^\\p{L}])${a('infinitive_markers')}${SP}+$`, 'iu'),
+    commonObject: new RegExp(`^${SP}+(?!${articles}${SP})\\p{Ll}`, 'u'),
     releaseCompound: new RegExp(`^${SP}+${a('release_compounds')}`, 'iu'),
     supportAfter: new RegExp(`^${SP}+(?:${a('output_qualifiers')}${SP}+){0,3}${a('support_nouns')}`, 'iu'),
     researchOutput: new RegExp(

@@ -124,6 +124,17 @@ export function releaseAsNoun(view: SentenceView, hit: CueHit, r: Reading): bool
 }
 
 /**
+ * "partner to launch fellowship funding", "using X to launch async tasks": an infinitive release verb whose
+ * object is a common noun releases that thing, not a name before it.
+ */
+export function releasesCommonThing(view: SentenceView, hit: CueHit, r: Reading): boolean {
+  return (
+    r.infinitiveBefore.test(view.text.slice(Math.max(view.start, hit.start - 8), hit.start)) &&
+    r.commonObject.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 16)))
+  );
+}
+
+/**
  * "Kaggle is launching an integration with X", "releases native support for Y": what the release trigger
  * brings is support, which the support rules read; it is not a new thing.
  */
