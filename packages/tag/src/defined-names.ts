@@ -1,5 +1,6 @@
 import type { EntityKind } from '@frameline/core';
 import type { RawMention } from './entities.js';
+import { addFoundNames } from './found-names.js';
 import { idOfName } from './new-names.js';
 import { titleCaseLine } from './owned-names.js';
 import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
@@ -151,31 +152,12 @@ export function addDefinedNames(
     if (titleCaseLine(text, d.start)) continue;
     found.push(d);
   }
-  if (found.length === 0) return { mentions, added: [] };
-  const added: EntityInfo[] = [];
-  const local = new Map<string, number>();
-  const extra: RawMention[] = [];
-  const scanned = new Set<string>();
-  for (const d of found) {
-    const written = text.slice(d.start, d.end);
-    const name = written.replace(/[\s\u00a0]+/gu, ' ');
-    const id = idOfName(name);
-    if (id === '') continue;
-    let entity = byId.get(id) ?? local.get(id);
-    if (entity === undefined) {
-      entity = entities.length + added.length;
-      local.set(id, entity);
-      added.push({ id, name, kind: d.kind, parent: null });
-    }
-    if (scanned.has(written) || scanned.size >= MAX_SCANNED) continue;
-    scanned.add(written);
-    for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + written.length)) {
-      if (isWordBefore(text, at) || isWordAt(text, at + written.length)) continue;
-      extra.push({ start: at, end: at + written.length, entity, ambiguous: false });
-    }
-  }
-  // Known names keep their places; a defined name is added only where it overlaps none.
-  const kept = extra.filter((x) => !mentions.some((k) => k.start < x.end && x.start < k.end));
-  if (kept.length === 0) return { mentions, added };
-  return { mentions: [...mentions, ...kept].sort((a, b) => a.start - b.start), added };
+  return addFoundNames(
+    text,
+    found.map((d) => ({ ...d, id: idOfName(text.slice(d.start, d.end).replace(/[\s\u00a0]+/gu, ' ')) })),
+    mentions,
+    entities,
+    byId,
+    MAX_SCANNED,
+  );
 }

@@ -1,4 +1,5 @@
 import type { RawMention } from './entities.js';
+import { NewEntities } from './found-names.js';
 import { CONTINUES, idOfName, kindOfLast } from './new-names.js';
 import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
 
@@ -85,8 +86,7 @@ export function addOwnedNames(
   stops: ReadonlySet<string>,
 ): { mentions: RawMention[]; added: EntityInfo[] } {
   let out: RawMention[] | null = null;
-  const added: EntityInfo[] = [];
-  let local: Map<string, number> | null = null;
+  const made = new NewEntities(entities, byId);
   for (let i = 0; i < mentions.length; i++) {
     const m = mentions[i] as RawMention;
     const maker = entities.at(m.entity);
@@ -100,17 +100,16 @@ export function addOwnedNames(
       continue;
     }
     const name = text.slice(m.start, end).replace(/[\s\u00a0]+/gu, ' ');
-    const id = idOfName(name);
-    local ??= new Map<string, number>();
-    let entity = byId.get(id) ?? local.get(id);
-    if (entity === undefined) {
-      entity = entities.length + added.length;
-      local.set(id, entity);
-      const last = name.slice(name.lastIndexOf(' ') + 1).toLowerCase();
-      added.push({ id, name, kind: kindOfLast(last, words), parent: maker.id, variant: true });
-    }
+    const last = name.slice(name.lastIndexOf(' ') + 1).toLowerCase();
+    const entity = made.indexOf(idOfName(name), () => ({
+      id: idOfName(name),
+      name,
+      kind: kindOfLast(last, words),
+      parent: maker.id,
+      variant: true,
+    }));
     out ??= mentions.slice(0, i);
     out.push({ start: m.start, end, entity, ambiguous: m.ambiguous });
   }
-  return { mentions: out ?? mentions, added };
+  return { mentions: out ?? mentions, added: made.added };
 }

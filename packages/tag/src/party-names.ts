@@ -1,4 +1,5 @@
 import type { RawMention } from './entities.js';
+import { addFoundNames, type FoundName } from './found-names.js';
 import { idOfName, kindOfLast } from './new-names.js';
 import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
@@ -133,38 +134,17 @@ export function addPartyNames(
       found.push([at, at + (first[1] as string).length]);
     }
   }
-  if (found.length === 0) return { mentions, added: [] };
-  const added: EntityInfo[] = [];
-  const local = new Map<string, number>();
-  const extra: RawMention[] = [];
-  const scanned = new Set<string>();
+  const names: FoundName[] = [];
   for (const run of found) {
     const span = partySpan(text, run[0], run[1], words, stops, party);
     if (span === null) continue;
     const [start, end] = span;
-    const written = text.slice(start, end);
     if (isWordBefore(text, start) || isWordAt(text, end)) continue;
     // A known name inside it is that name ("Acme and NVIDIA partner").
     if (mentions.some((k) => k.start < end && start < k.end)) continue;
-    const name = written.replace(/[\s\u00a0]+/gu, ' ');
-    const id = idOfName(name);
-    if (id === '') continue;
-    let entity = byId.get(id) ?? local.get(id);
-    if (entity === undefined) {
-      entity = entities.length + added.length;
-      local.set(id, entity);
-      const last = name.slice(name.lastIndexOf(' ') + 1).toLowerCase();
-      const kind = kindOfLast(last, words);
-      added.push({ id, name, kind: kind === 'product' ? 'vendor' : kind, parent: null });
-    }
-    if (scanned.has(written) || scanned.size >= MAX_SCANNED) continue;
-    scanned.add(written);
-    for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + written.length)) {
-      if (isWordBefore(text, at) || isWordAt(text, at + written.length)) continue;
-      extra.push({ start: at, end: at + written.length, entity, ambiguous: false });
-    }
+    const name = text.slice(start, end).replace(/[\s\u00a0]+/gu, ' ');
+    const kind = kindOfLast(name.slice(name.lastIndexOf(' ') + 1).toLowerCase(), words);
+    names.push({ start, end, id: idOfName(name), kind: kind === 'product' ? 'vendor' : kind });
   }
-  const kept = extra.filter((x) => !mentions.some((k) => k.start < x.end && x.start < k.end));
-  if (kept.length === 0) return { mentions, added };
-  return { mentions: [...mentions, ...kept].sort((a, b) => a.start - b.start), added };
+  return addFoundNames(text, names, mentions, entities, byId, MAX_SCANNED);
 }
