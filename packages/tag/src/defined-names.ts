@@ -1,9 +1,9 @@
 import type { EntityKind } from '@frameline/core';
 import type { RawMention } from './entities.js';
-import { addFoundNames } from './found-names.js';
+import { addFoundNames, type FoundNames } from './found-names.js';
 import { idOfName } from './new-names.js';
 import { titleCaseLine } from './owned-names.js';
-import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
+import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
 /**
@@ -126,10 +126,9 @@ export function addDefinedNames(
   hits: readonly number[],
   mentions: RawMention[],
   entities: EntityList,
-  byId: ReadonlyMap<string, number>,
-  words: NewNameWords,
-  stops: ReadonlySet<string>,
-): { mentions: RawMention[]; added: EntityInfo[] } {
+  tables: CompiledTables,
+): FoundNames {
+  const { entityIndex: byId, newNames: words, nameStops: stops } = tables;
   const found: Defined[] = [];
   for (let h = 0; h < hits.length && h < MAX_HITS * 2; h += 2) {
     const hs = hits[h] as number;

@@ -28,6 +28,12 @@ export class NewEntities {
   }
 }
 
+/** What a pass over a text's names gives: the mentions with its own among them, and its new entities. */
+export interface FoundNames {
+  mentions: RawMention[];
+  added: EntityInfo[];
+}
+
 /** A name a pass found at [start, end), with the id and kind it gives. */
 export interface FoundName {
   start: number;
@@ -48,7 +54,7 @@ export function addFoundNames(
   entities: EntityList,
   byId: ReadonlyMap<string, number>,
   maxScanned: number,
-): { mentions: RawMention[]; added: EntityInfo[] } {
+): FoundNames {
   if (found.length === 0) return { mentions, added: [] };
   const made = new NewEntities(entities, byId);
   const extra: RawMention[] = [];

@@ -1,9 +1,9 @@
 import type { EntityKind } from '@frameline/core';
 import type { RawMention } from './entities.js';
-import { addFoundNames } from './found-names.js';
+import { addFoundNames, type FoundNames } from './found-names.js';
 import { idOfName } from './new-names.js';
 import { titleCaseLine } from './owned-names.js';
-import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
+import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
 /**
@@ -143,11 +143,9 @@ export function addListNames(
   text: string,
   mentions: RawMention[],
   entities: EntityList,
-  byId: ReadonlyMap<string, number>,
-  words: NewNameWords,
-  stops: ReadonlySet<string>,
-  list: ListWords,
-): { mentions: RawMention[]; added: EntityInfo[] } {
+  tables: CompiledTables,
+): FoundNames {
+  const { entityIndex: byId, newNames: words, nameStops: stops, list } = tables;
   const found: { member: Member; kind: EntityKind }[] = [];
   let done = -1;
   for (let k = 0; k < mentions.length; k++) {

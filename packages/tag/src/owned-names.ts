@@ -1,7 +1,7 @@
 import type { RawMention } from './entities.js';
-import { NewEntities } from './found-names.js';
+import { type FoundNames, NewEntities } from './found-names.js';
 import { CONTINUES, idOfName, kindOfLast } from './new-names.js';
-import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
+import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 
 /**
  * Products named after their maker: a known organisation's name followed by capitalised words the rules do
@@ -81,10 +81,9 @@ export function addOwnedNames(
   text: string,
   mentions: RawMention[],
   entities: EntityList,
-  byId: ReadonlyMap<string, number>,
-  words: NewNameWords,
-  stops: ReadonlySet<string>,
-): { mentions: RawMention[]; added: EntityInfo[] } {
+  tables: CompiledTables,
+): FoundNames {
+  const { entityIndex: byId, newNames: words, nameStops: stops } = tables;
   let out: RawMention[] | null = null;
   const made = new NewEntities(entities, byId);
   for (let i = 0; i < mentions.length; i++) {

@@ -1,7 +1,7 @@
 import type { RawMention } from './entities.js';
-import { addFoundNames, type FoundName } from './found-names.js';
+import { addFoundNames, type FoundName, type FoundNames } from './found-names.js';
 import { idOfName, kindOfLast } from './new-names.js';
-import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
+import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
 /**
@@ -96,11 +96,9 @@ export function addPartyNames(
   text: string,
   mentions: RawMention[],
   entities: EntityList,
-  byId: ReadonlyMap<string, number>,
-  words: NewNameWords,
-  stops: ReadonlySet<string>,
-  party: PartyWords,
-): { mentions: RawMention[]; added: EntityInfo[] } {
+  tables: CompiledTables,
+): FoundNames {
+  const { entityIndex: byId, newNames: words, nameStops: stops, party } = tables;
   const found: [number, number][] = [];
   for (const m of mentions) {
     if (m.ambiguous) continue;

@@ -4,6 +4,7 @@ import { htmlToMappedText } from '@frameline/parse/html-text';
 import { announceSentence } from './announce.js';
 import { addDefinedNames } from './defined-names.js';
 import { findCues, findMentions, firstMentionFrom, type RawMention } from './entities.js';
+import type { FoundNames } from './found-names.js';
 import { addListNames } from './list-names.js';
 import { mergeRepeats } from './merge.js';
 import { dropNested } from './names.js';
@@ -216,6 +217,12 @@ function outsideUrls(text: string, raw: RawMention[]): RawMention[] {
   let some = false;
   for (const m of raw) if (inUrl(text, m.start) || inIdentifier(text, m)) some = true;
   return some ? raw.filter((m) => !inUrl(text, m.start) && !inIdentifier(text, m)) : raw;
+}
+
+/** The mentions a pass over names gives, its new entities added to the text's. */
+function taken(entities: TextEntities, found: FoundNames): RawMention[] {
+  entities.add(found.added);
+  return found.mentions;
 }
 
 /** What a caller knows about the text beyond its words. */
@@ -436,43 +443,13 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   }
   // Names a text defines ("the FastRTC library", "Quasar, a deep learning framework").
   if (defining.length > 0) {
-    const found = addDefinedNames(
-      text,
-      defining,
-      raw,
-      entities,
-      tables.entityIndex,
-      tables.newNames,
-      tables.nameStops,
-    );
-    raw = found.mentions;
-    entities.add(found.added);
+    raw = taken(entities, addDefinedNames(text, defining, raw, entities, tables));
   }
   // Parties of a partnership nobody listed ("Acme and Quillstone partner"), members of lists of known names
   // nobody listed ("TorchFoo, TorchVision and TorchText").
   if (raw.length > 0) {
-    const listed = addListNames(
-      text,
-      raw,
-      entities,
-      tables.entityIndex,
-      tables.newNames,
-      tables.nameStops,
-      tables.list,
-    );
-    raw = listed.mentions;
-    entities.add(listed.added);
-    const found = addPartyNames(
-      text,
-      raw,
-      entities,
-      tables.entityIndex,
-      tables.newNames,
-      tables.nameStops,
-      tables.party,
-    );
-    raw = found.mentions;
-    entities.add(found.added);
+    raw = taken(entities, addListNames(text, raw, entities, tables));
+    raw = taken(entities, addPartyNames(text, raw, entities, tables));
   }
   // (Names found by their shape need no known name in the text: a repository id, "Vector Institute".)
   if (raw.length === 0 && subject === null && !text.includes('/') && orgHeads.length === 0)
@@ -488,16 +465,7 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   mentions = variants.mentions;
   entities.add(variants.added);
   // Products named after their maker ("Acme Enterprise Hub"), the maker as their parent.
-  const owned = addOwnedNames(
-    text,
-    mentions,
-    entities,
-    tables.entityIndex,
-    tables.newNames,
-    tables.nameStops,
-  );
-  mentions = owned.mentions;
-  entities.add(owned.added);
+  mentions = taken(entities, addOwnedNames(text, mentions, entities, tables));
   const orgs = addOrgNames(text, orgHeads, mentions, entities, tables.entityIndex, tables.newNames);
   mentions = orgs.mentions;
   entities.add(orgs.added);
