@@ -146,11 +146,26 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
               (s) => s !== subject && ancestorsOf(tables, entities, o)?.includes(s.entity) === true,
             ),
         );
-        // Support of several things is news for each of them ("TVM adds support for Keras, MXNet and ONNX":
-        // three supports), each keeping the subject's own products it comes in ("... in SageMaker").
+        // Support of a list of things is news for each of them ("TVM adds support for Keras, MXNet and ONNX":
+        // three supports), each keeping the subject's own products it comes in ("... in SageMaker"); things
+        // named apart stay one piece of news ("support for Llama on NVIDIA GPUs"), and a family named beside
+        // its version is that version ("PyTorch 1.0").
         const own = mine.filter((o) => ancestorsOf(tables, entities, o)?.includes(subject.entity) === true);
-        const supported = mine.filter((o) => !own.includes(o));
-        const each = type === 'support' && supported.length > 1 ? supported.map((o) => [o]) : [supported];
+        const supported = mine.filter(
+          (o) =>
+            !own.includes(o) &&
+            !(
+              type === 'support' &&
+              mine.some(
+                (x) =>
+                  entities.at(x).variant === true && ancestorsOf(tables, entities, x)?.includes(o) === true,
+              )
+            ),
+        );
+        const each =
+          type === 'support' && supported.length > 1 && oneList(view, supported, r)
+            ? supported.map((o) => [o])
+            : [supported];
         for (const one of each) {
           const objects = [...one, ...own].map((o) => entities.at(o).id);
           made.push({
@@ -500,6 +515,20 @@ function pick(
   if (next !== undefined && ok(next) && r.examplesGap.test(view.text.slice(seed.end, next.start)))
     return dedupe(listAround(view, next, ok, r));
   return dedupe(listAround(view, seed, ok, r));
+}
+
+/** Whether the entities' first mentions in the sentence are one list ("A, B and C"), asides in brackets aside. */
+function oneList(view: SentenceView, ids: readonly number[], r: Reading): boolean {
+  const ms = ids
+    .map((e) => view.mentions.find((m) => m.entity === e))
+    .filter((m) => m !== undefined)
+    .sort((a, b) => a.start - b.start);
+  if (ms.length !== ids.length) return false;
+  for (let k = 1; k < ms.length; k++) {
+    const gap = view.text.slice((ms[k - 1] as SentenceMention).end, (ms[k] as SentenceMention).start);
+    if (!r.listGap.test(gap.replace(/[ \u00a0]*\([^()]*\)/gu, ''))) return false;
+  }
+  return true;
 }
 
 function kindOf(entities: EntityList, m: SentenceMention): EntityKind {

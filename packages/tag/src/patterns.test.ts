@@ -108,9 +108,8 @@ describe('announcement patterns', () => {
   it('reads "X now offers / integrates ..." as a feature release of X', () => {
     expect(says('ChatGPT now remembers your earlier projects.')).toEqual([['release', 'chatgpt', [], null]]);
     expect(says('Le Chat now integrates with Jira through MCP.')).toEqual([
-      // one support per thing supported
-      ['support', 'le-chat', ['jira'], null],
-      ['support', 'le-chat', ['model-context-protocol'], null],
+      // (not a list: one piece of news; "Keras, MXNet and ONNX" would be three)
+      ['support', 'le-chat', ['jira', 'model-context-protocol'], null],
       ['release', 'le-chat', [], null],
     ]);
   });

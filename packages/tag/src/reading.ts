@@ -250,7 +250,8 @@ export function compileReading(r: ReadingSpec): Reading {
       `;|,${SP}*${a('clause_conjunctions')}${SP}+(?:${a('clause_subjects')}|\\p{Lu})|${a('clause_conjunctions')}${SP}+${a('reporting_verbs')}`,
       'u',
     ),
-    listGap: new RegExp(`^(?:${VERSION})?\\s*(?:,|,?\\s*${joins}|\\/)\\s*$`, 'iu'),
+    // (issue references of release notes may follow a member: "Caffe2 #2507 , CoreML #2476")
+    listGap: new RegExp(`^(?:${VERSION})?(?:\\s*\\(?#\\d+\\)?)*\\s*(?:,|,?\\s*${joins}|\\/)\\s*$`, 'iu'),
     examplesGap: new RegExp(
       `^${SP}+(?:\\p{Ll}[\\p{L}-]*${SP}+){0,3}\\p{Ll}[\\p{L}-]*,?${SP}+${a('example_markers')}${SP}+(?:\\p{Lu}[\\p{L}\\p{N}.-]*,${SP}+){0,3}$`,
       'u',
