@@ -151,8 +151,11 @@ export function addListNames(
   for (let k = 0; k < mentions.length; k++) {
     const start = mentions[k] as RawMention;
     if (start.start < done || start.ambiguous) continue;
-    const { members, gaps } = listFrom(text, mentions, k, list.gap);
+    // (Most names are in no list: nothing is built unless a list gap follows the name or a member precedes it.)
+    list.gap.lastIndex = start.end;
     const head = memberBefore(text, start.start);
+    if (head === null && list.gap.exec(text)?.index !== start.end) continue;
+    const { members, gaps } = listFrom(text, mentions, k, list.gap);
     if (head !== null) {
       members.unshift(head);
       gaps.unshift(',');
