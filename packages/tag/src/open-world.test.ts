@@ -366,6 +366,12 @@ describe('versions written around a name', () => {
     expect(ids('We ran Llama Sentinel 3 times.')).toEqual(['llama']);
   });
 
+  it('reads the transformers library written as its package, only in its context', () => {
+    const ids = (t: string) => tag(t, rules).entities.map((e) => e.id);
+    expect(ids('Run pip install transformers to get the library.')).toEqual(['hugging-face-transformers']);
+    expect(ids('Vision transformers beat convolutions on large images.')).toEqual([]);
+  });
+
   it('reads a version after a trademark sign', () => {
     expect(says('Today we released PyTorch\u00ae 2.0 to everyone.')).toEqual([
       ['release', 'pytorch-2.0', [], '2.0'],
