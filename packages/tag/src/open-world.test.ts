@@ -368,8 +368,8 @@ describe('versions written around a name', () => {
 
   it('reads the transformers library written as its package, only in its context', () => {
     const ids = (t: string) => tag(t, rules).entities.map((e) => e.id);
-    expect(ids('Run pip install transformers to get the library.')).toEqual(['hugging-face-transformers']);
-    expect(ids('Vision transformers beat convolutions on large images.')).toEqual([]);
+    expect(ids('We load the model with the transformers library.')).toEqual(['hugging-face-transformers']);
+    expect(ids('Deep transformers beat convolutions on large images.')).toEqual([]);
   });
 
   it('reads a version after a trademark sign', () => {
