@@ -73,10 +73,10 @@ describe('the name-based development set', () => {
   });
 
   it('keeps the tagger at or above the recorded floors', () => {
-    // Measured at the end of the open-world round (2026-12-02): entity F1 0.75, announcement F1 0.30 (both
-    // were 0.68 and 0.25 before it); floors are those minus 0.03.
+    // Measured at the end of the second open-world round (2026-12-03): entity F1 0.80, announcement F1 0.43
+    // (0.75 and 0.31 before it); floors are those minus 0.03.
     const score = scoreNamed(items, loadRuleSet());
-    expect(score.entities.f1).toBeGreaterThanOrEqual(0.72);
-    expect(score.announcements.f1).toBeGreaterThanOrEqual(0.27);
+    expect(score.entities.f1).toBeGreaterThanOrEqual(0.77);
+    expect(score.announcements.f1).toBeGreaterThanOrEqual(0.4);
   });
 });
