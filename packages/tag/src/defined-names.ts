@@ -4,6 +4,7 @@ import { addFoundNames, type FoundNames } from './found-names.js';
 import { idOfName } from './new-names.js';
 import { titleCaseLine } from './owned-names.js';
 import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
+import { isSpace } from './trigger-checks.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
 /**
@@ -21,6 +22,8 @@ import { isWordAt, isWordBefore } from './unicode.js';
 
 const NAME_WORD = /\p{Lu}[\p{L}\p{N}+#.-]*/uy;
 const MAX_WORDS = 3;
+/** Longest word of a name read back over, in UTF-16 units. */
+const MAX_WORD = 48;
 /** A real text defines a few names; a hostile one is not read past this many nouns. */
 const MAX_HITS = 256;
 const MAX_SCANNED = 32;
@@ -49,8 +52,11 @@ function nameBefore(
     if (end === 0) break;
     const gap = text.charCodeAt(end - 1);
     if (gap !== 0x20 && gap !== 0xa0) break;
+    // (A word is short: a token longer than a name is not read back over.)
     let s = end - 1;
-    while (s > 0 && !/[\s]/u.test(text[s - 1] as string)) s--;
+    while (s > 0 && end - s <= MAX_WORD && !isSpace(text.charCodeAt(s - 1))) s--;
+    const first = text.charCodeAt(s);
+    if (first < 0x41 || (first > 0x5a && first < 0xc0)) break;
     NAME_WORD.lastIndex = s;
     const m = NAME_WORD.exec(text);
     if (m === null || s + m[0].length !== end - 1) break;
@@ -81,7 +87,8 @@ function definedAt(
   if (direct !== null && DETERMINER.test(text.slice(Math.max(0, direct[0] - 16), direct[0])))
     return { start: direct[0], end: direct[1], kind };
   // "Quasar, a deep learning framework"
-  const comma = text.lastIndexOf(',', hs);
+  let comma = hs - 1;
+  while (comma >= 0 && hs - comma <= 48 && text.charCodeAt(comma) !== 0x2c) comma--;
   if (comma < 0 || hs - comma > 48 || !APPOSITION.test(text.slice(comma, hs))) return null;
   const before = nameBeforeComma(text, comma, words, stops);
   return before === null ? null : { start: before[0], end: before[1], kind };
