@@ -263,6 +263,14 @@ describe('products named after their maker', () => {
   });
 });
 
+describe('support in the passive', () => {
+  it('gives support to the platform a provider is now supported on', () => {
+    expect(says('Cohere is now a supported inference provider on the Hugging Face Hub.')).toEqual([
+      ['support', 'hugging-face-hub', ['cohere'], null],
+    ]);
+  });
+});
+
 describe('parties of a partnership nobody listed', () => {
   it('makes the capitalised name beside a known one an organisation, headlines included', () => {
     expect(says('Hugging Face and Quillstone partner to speed up deployment.')).toEqual([
