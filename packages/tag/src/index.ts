@@ -13,6 +13,7 @@ export {
   ruleSetVersion,
   taggerCodeVersion,
 } from './compile.js';
+export { tagDocument } from './document.js';
 export { findMentions, type RawMention } from './find-mentions.js';
 export {
   checkRuleSet,
@@ -24,4 +25,4 @@ export {
 export type { EntityInfo, RuleSet } from './rule-set.js';
 export { splitSentences } from './sentences.js';
 export type { RuleFile } from './spec.js';
-export { subjectOf, type TagContext, tag, tagDocument, tagHtml } from './tag.js';
+export { subjectOf, type TagContext, tag, tagHtml } from './tag.js';

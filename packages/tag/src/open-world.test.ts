@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { ExtractResult } from '@frameline/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileRules, ruleSetVersion, taggerCodeVersion } from './compile.js';
+import { tagDocument } from './document.js';
 import { loadRuleSet } from './load-rules.js';
 import type { RuleSet } from './rule-set.js';
-import { tag, tagDocument } from './tag.js';
+import { tag } from './tag.js';
 
 // Names and announcements nobody listed: versioned families, repository ids, organisations by shape,
 // release-note lines, and what is not news. Every sentence is written for this test.

@@ -2,8 +2,9 @@ import type { ExtractedAnnouncement, ExtractedEntity, ExtractResult, Span } from
 // (The HTML renderer alone: the parse package's entry loads its feed parsers too.)
 import { htmlToMappedText } from '@frameline/parse/html-text';
 import { announceSentence } from './announce.js';
+import { confirm, sentenceAt, sentencesWithMentions } from './confirm.js';
 import { addDefinedNames } from './defined-names.js';
-import { findCues, findMentions, firstMentionFrom, type RawMention } from './entities.js';
+import { findCues, findMentions, type RawMention } from './entities.js';
 import type { FoundNames } from './found-names.js';
 import { addListNames } from './list-names.js';
 import { mergeRepeats } from './merge.js';
@@ -23,138 +24,6 @@ import {
 import { splitSentences } from './sentences.js';
 import type { SentenceMention } from './trigger-checks.js';
 import { addVariants } from './variants.js';
-import { stageInSentence } from './versions.js';
-
-/**
- * The mentions starting in [from, to) (mentions ordered by start), found by binary search so that checks
- * around each of many ambiguous names stay linear in a long text.
- */
-function within(raw: RawMention[], from: number, to: number): RawMention[] {
-  const lo = firstMentionFrom(raw, from);
-  let end = lo;
-  while (end < raw.length && (raw[end] as RawMention).start < to) end++;
-  return raw.slice(lo, end);
-}
-
-/** Index of the sentence containing offset `at` (sentences as flat [start, end, ...] pairs), or -1. */
-function sentenceAt(sentences: number[], at: number): number {
-  let lo = 0;
-  let hi = sentences.length / 2 - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (at < (sentences[2 * mid] as number)) hi = mid - 1;
-    else if (at >= (sentences[2 * mid + 1] as number)) lo = mid + 1;
-    else return mid;
-  }
-  return -1;
-}
-
-/**
- * Sentences of the lines that hold a mention (flat [start, end, ...] pairs in order). Lines without a
- * mention are never split: the splitter treats a line break as a sentence end anyway, so the result is the
- * same as splitting the whole text and keeping those lines.
- */
-function sentencesWithMentions(text: string, raw: RawMention[]): number[] {
-  const out: number[] = [];
-  let k = 0;
-  while (k < raw.length) {
-    const at = (raw[k] as RawMention).start;
-    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-    const newline = text.indexOf('\n', at);
-    const lineEnd = newline < 0 ? text.length : newline;
-    for (const offset of splitSentences(text, lineStart, lineEnd)) out.push(offset);
-    while (k < raw.length && (raw[k] as RawMention).start < lineEnd) k++;
-  }
-  return out;
-}
-
-/** Whether sentence `a` and the next one in the list have no line break between them. */
-function sameLine(text: string, sentences: number[], a: number): boolean {
-  // Only the gap between the two is looked at (a search to the next line break would cross a whole text
-  // without breaks for every ambiguous name).
-  for (let k = sentences[2 * a + 1] as number; k < (sentences[2 * a + 2] as number); k++) {
-    if (text.charCodeAt(k) === 0x0a) return false;
-  }
-  return true;
-}
-
-/**
- * Keep an ambiguous mention ("Spark") when its entity is named unambiguously in the text, or a context
- * word or context entity occurs in its sentence or the sentence before or after.
- */
-function confirm(text: string, raw: RawMention[], sentences: number[], tables: CompiledTables): RawMention[] {
-  if (!raw.some((m) => m.ambiguous)) return raw;
-  const plain = new Set(raw.filter((m) => !m.ambiguous).map((m) => m.entity));
-  return raw.filter((m) => {
-    if (!m.ambiguous || plain.has(m.entity)) return true;
-    const s = sentenceAt(sentences, m.start);
-    if (s < 0) return false;
-    // Neighbours count only on the same line (other lines' sentences are not all split, see above).
-    const first = s > 0 && sameLine(text, sentences, s - 1) ? s - 1 : s;
-    const last = s + 1 < sentences.length / 2 && sameLine(text, sentences, s) ? s + 1 : s;
-    const from = sentences[2 * first] as number;
-    const to = sentences[2 * last + 1] as number;
-    const wanted = tables.contextEntities[m.entity] ?? [];
-    const near = within(raw, from, to);
-    if (near.some((o) => o !== m && o.end <= to && wanted.includes(o.entity))) return true;
-    for (let k = first; k <= last; k++) {
-      const context = findCues(
-        text,
-        tables,
-        sentences[2 * k] as number,
-        sentences[2 * k + 1] as number,
-        true,
-      );
-      if (context.some((c) => tables.cues[c.cue]?.confirms.includes(m.entity))) return true;
-    }
-    // The last two readings need another entity named unambiguously in the sentence.
-    const range: [number, number] = [sentences[2 * s] as number, sentences[2 * s + 1] as number];
-    if (
-      !within(raw, range[0], range[1]).some((o) => !o.ambiguous && o.entity !== m.entity && o.end <= range[1])
-    )
-      return false;
-    return actsInAnnouncement(text, m, range, tables) || placeOfAvailability(text, m, range, tables);
-  });
-}
-
-/**
- * "Cursor is now a part of SpaceX", "Arm joins forces with Meta": a capitalised ambiguous name written
- * right before an announcement trigger, in a sentence that names another entity unambiguously (the caller
- * checks that), is that entity acting in the news, not the ordinary word ("cursor", "arm" are not announced about).
- */
-function actsInAnnouncement(
-  text: string,
-  m: RawMention,
-  [from, to]: [number, number],
-  tables: CompiledTables,
-): boolean {
-  // Not the tail of a longer name ("Nemotron 3.5 Lightning", "GPT-5.3-Codex-Spark"): the name opens the
-  // sentence or follows a lowercase word or a comma.
-  const before = text.slice(from, m.start);
-  if (!/^[\s\p{P}]*$/u.test(before) && !/(?:^|[\s(])\p{Ll}+[ \u00a0]+$|,[ \u00a0]+$/u.test(before))
-    return false;
-  return findCues(text, tables, m.end, to).some(
-    (c) =>
-      (tables.cues[c.cue]?.rules.length ?? 0) > 0 &&
-      c.start > m.end &&
-      tables.reading.actorGap.test(text.slice(m.end, c.start)),
-  );
-}
-
-/**
- * "Gemini 3 Pro is now available in Cursor": an ambiguous name right after "available in" (and the like),
- * in a sentence that names another entity unambiguously (the caller checks that), is the platform that name
- * belongs to, not a word.
- */
-function placeOfAvailability(
-  text: string,
-  m: RawMention,
-  [from]: [number, number],
-  tables: CompiledTables,
-): boolean {
-  // "... is now available in Cursor", "comes to Modal": the capitalised place a named thing becomes available in.
-  return tables.reading.arrivalBefore.test(text.slice(Math.max(from, m.start - 40), m.start));
-}
 
 const NONE: readonly number[] = [];
 
@@ -328,88 +197,6 @@ export function subjectOf(result: ExtractResult, ruleSet: RuleSet): EntityInfo |
   const listed = ruleSet.tables.entityIndex.get(e.id);
   if (listed !== undefined) return ruleSet.entities[listed] as EntityInfo;
   return { id: e.id, name: e.name, kind: e.kind, parent: e.parent ?? null, variant: e.parent !== undefined };
-}
-
-/**
- * Tag a document's title and text: the title alone, then the text with the title's release as the document's
- * subject ("JAX 0.4.30" above "Added support for CUDA 12.4").
- */
-export function tagDocument(
-  title: string,
-  text: string,
-  ruleSet: RuleSet,
-): { title: ExtractResult; text: ExtractResult } {
-  const head = tag(title, ruleSet, { subject: null });
-  const subject = subjectOf(head, ruleSet);
-  // A heading made only of a version: "0.5", "[2.2.0] - 2024-02-08", "v0.15.0 (2020-05-05)", "10.6.0 GA".
-  if (subject !== null || !ruleSet.tables.reading.versionHeading.test(title))
-    return { title: head, text: tag(text, ruleSet, { subject }) };
-  // A heading that is only a version ("## 0.5", "9.2.0 GA - 2023-11-27") heads the notes of the software the
-  // text itself names most.
-  const plain = tag(text, ruleSet, { subject: null });
-  const project = mainSoftware(plain, ruleSet, text);
-  if (project === null) return { title: head, text: plain };
-  // ... and is that software's release of the version it names.
-  const version = HEADING_VERSION.exec(title);
-  const release: ExtractedAnnouncement = {
-    type: 'release',
-    subject: project.id,
-    objects: [],
-    version: version?.[1] ?? null,
-    stage: stageInSentence(title),
-    evidence: { start: 0, end: title.length, text: title },
-    rule: 'version-heading',
-  };
-  return {
-    title: { ...head, announcements: [release, ...head.announcements] },
-    text: tag(text, ruleSet, { subject: project }),
-  };
-}
-
-// The version a version-only heading names: "0.5", "[2.2.0] - 2024-02-08" → "2.2.0", "v0.15.0" → "0.15.0".
-const HEADING_VERSION = /v?(\d+(?:\.\d+)+[a-z0-9]*)/iu;
-
-/** The framework, library or product a text names most (at least twice, and more than any other), or null. */
-function mainSoftware(result: ExtractResult, ruleSet: RuleSet, text: string): EntityInfo | null {
-  const counts = new Map<string, number>();
-  for (const e of result.entities) {
-    if (e.kind !== 'framework' && e.kind !== 'library' && e.kind !== 'product') continue;
-    const id = e.parent ?? e.id;
-    counts.set(id, (counts.get(id) ?? 0) + e.mentions.length);
-  }
-  const ranked = [...counts].sort((a, b) => b[1] - a[1]);
-  let [first, second] = ranked;
-  if (first === undefined || first[1] < 2) return null;
-  if (second !== undefined && second[1] >= first[1]) {
-    // A tie: a project's notes name its parts after it ("AutoTVM", "TorchAudio"), so the name written most
-    // often inside other words too is the project's; still a tie, none is.
-    const lower = text.toLowerCase();
-    const tied = ranked
-      .filter(([, n]) => n === (first as [string, number])[1])
-      .map(([id]) => [id, occurrences(lower, writtenName(result, id))] as [string, number])
-      .sort((a, b) => b[1] - a[1]);
-    [first, second] = tied;
-    if (first === undefined || (second !== undefined && second[1] >= first[1])) return null;
-  }
-  const listed = ruleSet.tables.entityIndex.get(first[0]);
-  return listed === undefined ? null : (ruleSet.entities[listed] as EntityInfo);
-}
-
-/** The shortest form an entity is written in in a tagged text, in lowercase ("" when it is not written). */
-function writtenName(result: ExtractResult, id: string): string {
-  let out = '';
-  for (const e of result.entities)
-    if (e.id === id)
-      for (const m of e.mentions) if (out === '' || m.text.length < out.length) out = m.text.toLowerCase();
-  return out;
-}
-
-/** How often `name` occurs in `lower`, inside words too (0 for an empty name). */
-function occurrences(lower: string, name: string): number {
-  if (name.length === 0) return 0;
-  let n = 0;
-  for (let at = lower.indexOf(name); at >= 0; at = lower.indexOf(name, at + name.length)) n++;
-  return n;
 }
 
 /**
