@@ -1,8 +1,6 @@
 import type { EntityKind } from '@frameline/core';
 import type { RawMention } from './entities.js';
-import { addFoundNames, type FoundNames } from './found-names.js';
-import { idOfName } from './new-names.js';
-import { titleCaseLine } from './owned-names.js';
+import { addFoundNames, type FoundName, type FoundNames, nameWords, titleCaseLine } from './found-names.js';
 import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 import { isSpace } from './trigger-checks.js';
 import { isWordAt, isWordBefore } from './unicode.js';
@@ -32,12 +30,6 @@ const DETERMINER = /(?:^|[^\p{L}])(?:the|a|an|our|its|their|new|open-source)[ \u
 // Between "Name," and the noun: an indefinite article and up to four lowercase words ("a deep learning").
 const APPOSITION = /^,[ \u00a0]+(?:an?|the)[ \u00a0]+(?:[\p{Ll}\p{N}][\p{L}\p{N}-]*[ \u00a0]+){0,4}$/u;
 
-interface Defined {
-  start: number;
-  end: number;
-  kind: EntityKind;
-}
-
 /** The capitalised words written right before `at` (single spaces between), as [start, end) or null. */
 function nameBefore(
   text: string,
@@ -55,6 +47,7 @@ function nameBefore(
     // (A word is short: a token longer than a name is not read back over.)
     let s = end - 1;
     while (s > 0 && end - s <= MAX_WORD && !isSpace(text.charCodeAt(s - 1))) s--;
+    if (s > 0 && !isSpace(text.charCodeAt(s - 1))) break;
     const first = text.charCodeAt(s);
     if (first < 0x41 || (first > 0x5a && first < 0xc0)) break;
     NAME_WORD.lastIndex = s;
@@ -65,13 +58,11 @@ function nameBefore(
   }
   if (starts.length === 0 || starts.length > MAX_WORDS) return null;
   const start = starts[starts.length - 1] as number;
-  const span: [number, number] = [start, at - 1];
-  const written = text.slice(start, at - 1).split(/[ \u00a0]/u);
-  if (written.some((w) => w.length < 2 || stops.has(w.toLowerCase()))) return null;
-  if (words.notNames.has((written[0] as string).toLowerCase())) return null;
-  const lower = written.map((w) => w.toLowerCase());
+  const written = text.slice(start, at - 1);
+  if (!nameWords(written, words, stops)) return null;
+  const lower = written.toLowerCase().split(/[ \u00a0]/u);
   if (lower.some((w) => words.researchWords.some((r) => w.includes(r)))) return null;
-  return span;
+  return [start, at - 1];
 }
 
 /** The name a defining noun at [hs, he) defines, or null. */
@@ -81,7 +72,7 @@ function definedAt(
   kind: EntityKind,
   words: NewNameWords,
   stops: ReadonlySet<string>,
-): Defined | null {
+): FoundName | null {
   // "the FastRTC library"
   const direct = nameBefore(text, hs, words, stops);
   if (direct !== null && DETERMINER.test(text.slice(Math.max(0, direct[0] - 16), direct[0])))
@@ -103,16 +94,21 @@ function nameBeforeComma(
 ): [number, number] | null {
   // Read the last word up to the comma, then the words before it.
   let s = comma;
-  while (s > 0 && !/[\s(]/u.test(text[s - 1] as string)) s--;
+  while (
+    s > 0 &&
+    comma - s <= MAX_WORD &&
+    !isSpace(text.charCodeAt(s - 1)) &&
+    text.charCodeAt(s - 1) !== 0x28
+  )
+    s--;
+  if (s > 0 && !isSpace(text.charCodeAt(s - 1)) && text.charCodeAt(s - 1) !== 0x28) return null;
   NAME_WORD.lastIndex = s;
   const m = NAME_WORD.exec(text);
   if (m === null || s + m[0].length !== comma) return null;
   const rest = s > 0 ? nameBefore(text, s, words, stops) : null;
   const start = rest === null ? s : rest[0];
-  const written = text.slice(start, comma).split(/[ \u00a0]/u);
-  if (written.length > MAX_WORDS || written.some((w) => w.length < 2 || stops.has(w.toLowerCase())))
-    return null;
-  if (words.notNames.has((written[0] as string).toLowerCase())) return null;
+  const written = text.slice(start, comma);
+  if (written.split(/[ \u00a0]/u).length > MAX_WORDS || !nameWords(written, words, stops)) return null;
   return [start, comma];
 }
 
@@ -136,7 +132,7 @@ export function addDefinedNames(
   tables: CompiledTables,
 ): FoundNames {
   const { entityIndex: byId, newNames: words, nameStops: stops } = tables;
-  const found: Defined[] = [];
+  const found: FoundName[] = [];
   for (let h = 0; h < hits.length && h < MAX_HITS * 2; h += 2) {
     const hs = hits[h] as number;
     const he = hits[h + 1] as number;
@@ -158,12 +154,5 @@ export function addDefinedNames(
     if (titleCaseLine(text, d.start)) continue;
     found.push(d);
   }
-  return addFoundNames(
-    text,
-    found.map((d) => ({ ...d, id: idOfName(text.slice(d.start, d.end).replace(/[\s\u00a0]+/gu, ' ')) })),
-    mentions,
-    entities,
-    byId,
-    MAX_SCANNED,
-  );
+  return addFoundNames(text, found, mentions, entities, byId, MAX_SCANNED);
 }

@@ -1,6 +1,7 @@
 import type { EntityKind } from '@frameline/core';
 import type { RawMention } from './entities.js';
-import type { EntityInfo, EntityList } from './rule-set.js';
+import { idOfName } from './new-names.js';
+import type { EntityInfo, EntityList, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
 /**
@@ -34,12 +35,38 @@ export interface FoundNames {
   added: EntityInfo[];
 }
 
-/** A name a pass found at [start, end), with the id and kind it gives. */
+/** A name a pass found at [start, end), with the kind it gives (its id is the name's: `idOfName`). */
 export interface FoundName {
   start: number;
   end: number;
-  id: string;
   kind: EntityKind;
+}
+
+/** How far around a name its line is read for title case. */
+const LINE_REACH = 160;
+
+/**
+ * Whether the line around `at` is written in title case ("Acme Tightens Ties With Rocket"), where a capitalised
+ * word says nothing of a name: no word of five letters or more starts in lowercase (title case leaves only
+ * short function words lowercase; a sentence has lowercase verbs and nouns).
+ */
+export function titleCaseLine(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && at - start < LINE_REACH && text.charCodeAt(start - 1) !== 0x0a) start--;
+  let end = at;
+  while (end < text.length && end - at < LINE_REACH && text.charCodeAt(end) !== 0x0a) end++;
+  return !/(?<![\p{L}\p{N}])\p{Ll}\p{L}{4}/u.test(text.slice(start, end));
+}
+
+/**
+ * Whether the words of a capitalised run may name something nobody listed: the first is no word that is never
+ * a name (`not_new_names`: "The", "AI", "Team"), and none is a single letter or a word of `stops` (headline
+ * words and one-word triggers).
+ */
+export function nameWords(written: string, words: NewNameWords, stops: ReadonlySet<string>): boolean {
+  const parts = written.split(/[ \u00a0]/u);
+  if (words.notNames.has((parts[0] as string).toLowerCase())) return false;
+  return parts.every((w) => w.length > 1 && !stops.has(w.toLowerCase()));
 }
 
 /**
@@ -60,10 +87,11 @@ export function addFoundNames(
   const extra: RawMention[] = [];
   const scanned = new Set<string>();
   for (const f of found) {
-    if (f.id === '') continue;
     const written = text.slice(f.start, f.end);
     const name = written.replace(/[\s\u00a0]+/gu, ' ');
-    const entity = made.indexOf(f.id, () => ({ id: f.id, name, kind: f.kind, parent: null }));
+    const id = idOfName(name);
+    if (id === '') continue;
+    const entity = made.indexOf(id, () => ({ id, name, kind: f.kind, parent: null }));
     if (scanned.has(written) || scanned.size >= maxScanned) continue;
     scanned.add(written);
     for (let at = text.indexOf(written); at >= 0; at = text.indexOf(written, at + written.length)) {

@@ -1,8 +1,6 @@
 import type { EntityKind } from '@frameline/core';
 import type { RawMention } from './entities.js';
-import { addFoundNames, type FoundNames } from './found-names.js';
-import { idOfName } from './new-names.js';
-import { titleCaseLine } from './owned-names.js';
+import { addFoundNames, type FoundNames, nameWords, titleCaseLine } from './found-names.js';
 import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
@@ -127,10 +125,8 @@ function memberBefore(text: string, at: number): Member | null {
 
 function okMember(text: string, m: Member, words: NewNameWords, stops: ReadonlySet<string>): boolean {
   const written = text.slice(m.start, m.end);
-  const parts = written.split(/[ \u00a0]/u);
-  if (words.notNames.has((parts[0] as string).toLowerCase())) return false;
-  // (no one-letter word, headline word, or contraction or possessive: "We're", "Google's")
-  if (parts.some((w) => w.length < 2 || stops.has(w.toLowerCase()) || /['’]\p{Ll}/u.test(w))) return false;
+  // (nor a contraction or possessive: "We're", "Google's")
+  if (!nameWords(written, words, stops) || /['’]\p{Ll}/u.test(written)) return false;
   if (/^\p{Lu}{1,4}$/u.test(written)) return false;
   return !isWordBefore(text, m.start) && !isWordAt(text, m.end);
 }
@@ -180,12 +176,7 @@ export function addListNames(
   }
   return addFoundNames(
     text,
-    found.map(({ member, kind }) => ({
-      start: member.start,
-      end: member.end,
-      kind,
-      id: idOfName(text.slice(member.start, member.end).replace(/[\s\u00a0]+/gu, ' ')),
-    })),
+    found.map(({ member, kind }) => ({ start: member.start, end: member.end, kind })),
     mentions,
     entities,
     byId,

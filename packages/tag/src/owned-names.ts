@@ -1,5 +1,5 @@
 import type { RawMention } from './entities.js';
-import { type FoundNames, NewEntities } from './found-names.js';
+import { type FoundNames, NewEntities, titleCaseLine } from './found-names.js';
 import { CONTINUES, idOfName, kindOfLast } from './new-names.js';
 import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 
@@ -21,22 +21,6 @@ import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 const WORD = /\p{Lu}[\p{L}\p{N}+#]*(?:-[\p{Lu}\p{N}][\p{L}\p{N}]*)*/uy;
 const PLURAL_ACRONYM = /^\p{Lu}{2,}s$/u;
 const MAX_WORDS = 3;
-/** How far around a name its line is read for title case. */
-const LINE_REACH = 160;
-
-/**
- * Whether the line around `at` is written in title case ("Acme Tightens Ties With Rocket"), where a capitalised
- * word says nothing of a name: no word of five letters or more starts in lowercase (title case leaves only
- * short function words lowercase; a sentence has lowercase verbs and nouns).
- */
-export function titleCaseLine(text: string, at: number): boolean {
-  let start = at;
-  while (start > 0 && at - start < LINE_REACH && text.charCodeAt(start - 1) !== 0x0a) start--;
-  let end = at;
-  while (end < text.length && end - at < LINE_REACH && text.charCodeAt(end) !== 0x0a) end++;
-  return !/(?<![\p{L}\p{N}])\p{Ll}\p{L}{4}/u.test(text.slice(start, end));
-}
-
 /** The end of the product words written after a maker's name ending at `end`, or -1 when there are none. */
 function ownedEnd(
   text: string,

@@ -1,6 +1,6 @@
 import type { RawMention } from './entities.js';
-import { addFoundNames, type FoundName, type FoundNames } from './found-names.js';
-import { idOfName, kindOfLast } from './new-names.js';
+import { addFoundNames, type FoundName, type FoundNames, nameWords } from './found-names.js';
+import { kindOfLast } from './new-names.js';
 import type { CompiledTables, EntityList, NewNameWords } from './rule-set.js';
 import { isWordAt, isWordBefore } from './unicode.js';
 
@@ -75,8 +75,11 @@ function partySpan(
   let to = from;
   while (to < parts.length && !party.triggerWords.has(word(to))) to++;
   if (to === from) return null;
-  for (let k = from; k < to; k++) if (word(k).length < 2 || stops.has(word(k))) return null;
-  return [(parts[from] as [number, number])[0], (parts[to - 1] as [number, number])[1]];
+  const span: [number, number] = [
+    (parts[from] as [number, number])[0],
+    (parts[to - 1] as [number, number])[1],
+  ];
+  return nameWords(text.slice(...span), words, stops) ? span : null;
 }
 
 /** Whether the run at [start, end) of a "name and name" ends in a trigger word or is followed by one. */
@@ -140,9 +143,9 @@ export function addPartyNames(
     if (isWordBefore(text, start) || isWordAt(text, end)) continue;
     // A known name inside it is that name ("Acme and NVIDIA partner").
     if (mentions.some((k) => k.start < end && start < k.end)) continue;
-    const name = text.slice(start, end).replace(/[\s\u00a0]+/gu, ' ');
-    const kind = kindOfLast(name.slice(name.lastIndexOf(' ') + 1).toLowerCase(), words);
-    names.push({ start, end, id: idOfName(name), kind: kind === 'product' ? 'vendor' : kind });
+    const written = text.slice(start, end);
+    const kind = kindOfLast(written.slice(written.search(/\S+$/u)).toLowerCase(), words);
+    names.push({ start, end, kind: kind === 'product' ? 'vendor' : kind });
   }
   return addFoundNames(text, names, mentions, entities, byId, MAX_SCANNED);
 }
