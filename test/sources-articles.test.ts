@@ -141,6 +141,27 @@ describe('OPML', () => {
     const round = await runCli(['sources', 'import', reimport], env);
     expect(round.stdout).toMatch(/0 new/);
   });
+
+  test('import sets the article mode and interval of the sources it adds, and refuses an unknown mode', async () => {
+    const opml = `<?xml version="1.0"?><opml version="2.0"><body>
+      <outline type="rss" text="Bulk" xmlUrl="${server.url('/bulk-1.xml')}"/>
+      <outline type="rss" text="Bulk 2" xmlUrl="${server.url('/bulk-2.xml')}"/></body></opml>`;
+    await writeFile(join(dir, 'bulk.opml'), opml);
+    const bad = await runCli(['sources', 'import', join(dir, 'bulk.opml'), '--articles', 'sometimes'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--articles must be one of auto, always, never, got "sometimes"');
+    const args = ['sources', 'import', join(dir, 'bulk.opml'), '--articles', 'never', '--interval', '7200'];
+    const imported = await runCli(args, env);
+    expect(imported.code, imported.stderr).toBe(0);
+    const listed = await runCli(['sources', 'list', '--json'], env);
+    const bulk = jsonLines<{ url: string; articleMode: string; pollIntervalS: number }>(listed).filter((s) =>
+      s.url.includes('/bulk-'),
+    );
+    expect(bulk.map((s) => [s.articleMode, s.pollIntervalS])).toEqual([
+      ['never', 7200],
+      ['never', 7200],
+    ]);
+  });
 });
 
 describe('a crawl with teaser feeds, a mirror and a calendar', () => {

@@ -5,6 +5,7 @@ import {
   dueSources,
   getSource,
   listSources,
+  markDuplicatesOf,
   markSourceFailed,
   markSourceOk,
   type NewSource,
@@ -78,6 +79,67 @@ describe('documents', () => {
     const { source } = await addSource(db.sql, { url: 'https://example.org/feed-repeat' });
     const result = await upsertDocuments(db.sql, source.id, null, [item('x', 'first'), item('x', 'second')]);
     expect(result).toEqual({ created: 1, updated: 0, unchanged: 0 });
+  });
+});
+
+describe('duplicates', () => {
+  /** One document per new source, all carrying `text`; returns their ids in order of storing. */
+  async function storeCopies(label: string, n: number, text: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const { source } = await addSource(db.sql, { url: `https://example.org/${label}-${k}` });
+      await upsertDocuments(db.sql, source.id, null, [item(`${label}-${k}`, text)]);
+      const [row] = await db.sql<{ id: number }[]>`select id from documents where guid = ${`${label}-${k}`}`;
+      ids.push(row?.id as number);
+    }
+    return ids;
+  }
+
+  async function duplicateOf(ids: number[]): Promise<(number | null)[]> {
+    const rows = await db.sql<{ id: number; duplicateOf: number | null }[]>`
+      select id, duplicate_of as "duplicateOf" from documents where id = any(${db.sql.array(ids)}::bigint[])
+      order by id`;
+    return rows.map((r) => r.duplicateOf);
+  }
+
+  test('marks made at once on several connections never leave a duplicate pointing at a duplicate', async () => {
+    // Ten triples a < b < c: b and c share a canonical URL, a and b a text. Marking c (finds b) and marking a
+    // (finds b) at the same moment must not leave c -> b -> a.
+    const triples: number[][] = [];
+    for (let t = 0; t < 10; t++) {
+      const ids = await storeCopies(`race${t}`, 3, 'placeholder');
+      const [a, b, c] = ids as [number, number, number];
+      await db.sql`update documents set text_hash = md5(${`text ${t}`}) where id in (${a}, ${b})`;
+      await db.sql`update documents set canonical_url = ${`https://example.org/story/${t}`} where id in (${b}, ${c})`;
+      triples.push(ids);
+    }
+    await Promise.all(
+      triples.flatMap(([a, , c]) => [
+        markDuplicatesOf(db.sql, [c as number]),
+        markDuplicatesOf(db.sql, [a as number]),
+      ]),
+    );
+    for (const ids of triples) expect(await duplicateOf(ids)).toEqual([null, ids[0], ids[0]]);
+  });
+
+  test('an original later found to be a duplicate hands its duplicates to its own original', async () => {
+    const story = `A story first seen on the second feed. ${'More words for the hash. '.repeat(10)}`;
+    const [first, second, third] = await storeCopies('chain', 3, 'placeholder');
+    const setText = (id: number, text: string) =>
+      db.sql`update documents set text_hash = md5(${text}) where id = ${id}`;
+    await setText(second as number, story);
+    await setText(third as number, story);
+    await markDuplicatesOf(db.sql, [third as number]);
+    expect(await duplicateOf([second as number, third as number])).toEqual([null, second]);
+    // The first feed's document turns out to carry the same story: the second becomes its duplicate, and the
+    // third, a duplicate of the second, now points at the first.
+    await setText(first as number, story);
+    await markDuplicatesOf(db.sql, [first as number]);
+    expect(await duplicateOf([first as number, second as number, third as number])).toEqual([
+      null,
+      first,
+      first,
+    ]);
   });
 });
 

@@ -102,33 +102,53 @@ export async function upsertDocuments(
   return { created, updated, unchanged: rows.length - created - updated };
 }
 
+/** Serialises duplicate marking across connections and processes, so two marks cannot build a chain. */
+const DUPLICATE_LOCK = 7_021_918_101;
+
 /**
  * Find documents among `ids` that carry the same story as a document of another source (same canonical URL,
  * or the same text) and mark the later-stored one of each pair as a duplicate of the earlier, whichever of
  * the two was just stored: pages fetched concurrently may learn their canonical URLs in either order.
  * Duplicates lose their mentions and announcements (the original keeps them), so nothing is counted twice.
- * Returns the ids newly marked.
+ * A duplicate always points at an original, never at another duplicate: marking runs under one lock (two
+ * concurrent marks could otherwise each see the other's original as free), and the duplicates of a document
+ * that is itself marked now move to its original. Returns the ids newly marked.
  */
 export async function markDuplicatesOf(sql: Sql, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
   return sql.begin(async (tx) => {
-    const marked = await tx<{ id: number }[]>`
+    await tx`select pg_advisory_xact_lock(${DUPLICATE_LOCK})`;
+    // Each target's links: the documents of other sources carrying its story, by their original when they are
+    // duplicates themselves. Its group's original is the smallest id of the target and those roots; the target
+    // and every other root become that original's duplicates.
+    const marked = await tx<{ id: number; original: number }[]>`
       with targets as (
         select id, source_id, canonical_url, text_hash from documents
         where id = any(${tx.array(ids)}::bigint[]) and duplicate_of is null
-      ), pairs as (
-        select greatest(d.id, o.id) as dup, least(d.id, o.id) as original
+      ), links as (
+        select d.id as target, coalesce(o.duplicate_of, o.id) as root
         from targets d join documents o
-          on o.id <> d.id and o.source_id <> d.source_id and o.duplicate_of is null
+          on o.id <> d.id and o.source_id <> d.source_id
          and ((d.canonical_url is not null and o.canonical_url = d.canonical_url)
               or (d.text_hash is not null and o.text_hash = d.text_hash))
+      ), groups as (
+        select target, least(target, min(root)) as original from links group by target
+      ), moves as (
+        select target as id, original from groups where target > original
+        union all
+        select l.root, g.original from links l join groups g using (target) where l.root > g.original
       )
-      update documents set duplicate_of = p.original
-      from (select dup, min(original) as original from pairs group by dup) p
-      where documents.id = p.dup and documents.duplicate_of is null
-      returning documents.id`;
+      update documents set duplicate_of = m.original
+      from (select id, min(original) as original from moves group by id) m
+      where documents.id = m.id and documents.duplicate_of is null
+      returning documents.id, documents.duplicate_of as original`;
     const markedIds = marked.map((r) => r.id);
     if (markedIds.length > 0) {
+      await tx`
+        update documents set duplicate_of = m.original
+        from (select unnest(${tx.array(markedIds)}::bigint[]) as id,
+                     unnest(${tx.array(marked.map((r) => r.original))}::bigint[]) as original) m
+        where documents.duplicate_of = m.id`;
       await tx`delete from mentions where document_id = any(${tx.array(markedIds)}::bigint[])`;
       await tx`delete from announcements where document_id = any(${tx.array(markedIds)}::bigint[])`;
     }

@@ -40,12 +40,24 @@ function parseSelectors(pairs: string[] | undefined): Record<string, string> | n
   return out;
 }
 
+function articleMode(value: string): ArticleMode {
+  if (!(ARTICLE_MODES as readonly string[]).includes(value))
+    throw new UsageError(`--articles must be one of ${ARTICLE_MODES.join(', ')}, got "${value}"`);
+  return value as ArticleMode;
+}
+
+function intervalOption(value: string): number {
+  const n = parseIntOption('--interval')(value);
+  if (n < 60) throw new UsageError('--interval must be at least 60 seconds');
+  return n;
+}
+
 interface AddFlags {
   name?: string;
   kind?: string;
   tag?: string[];
   selector?: string[];
-  articles: string;
+  articles: ArticleMode;
   interval: number;
   discover: boolean;
   json?: boolean;
@@ -76,7 +88,7 @@ async function addOne(rt: Runtime, rawUrl: string, o: AddFlags, selectors: Recor
     name,
     tags: o.tag ?? [],
     selectors,
-    articleMode: o.articles as ArticleMode,
+    articleMode: o.articles,
     pollIntervalS: o.interval,
   });
 }
@@ -96,8 +108,13 @@ export function sourcesCommand(program: Command): void {
       collect,
       [],
     )
-    .option('--articles <mode>', `fetch items' linked pages: ${ARTICLE_MODES.join(', ')}`, 'auto')
-    .option('--interval <seconds>', 'poll interval in seconds (min 60)', parseIntOption('--interval'), 3600)
+    .option(
+      '--articles <mode>',
+      `fetch items' linked pages: ${ARTICLE_MODES.join(', ')}`,
+      articleMode,
+      'auto',
+    )
+    .option('--interval <seconds>', 'poll interval in seconds (min 60)', intervalOption, 3600)
     .option('--no-discover', 'add the URL as given, without fetching it to find the feed')
     .option('--json', 'print each source as a JSON line')
     .action(async (rawUrls: string[], o: AddFlags) => {
@@ -106,10 +123,6 @@ export function sourcesCommand(program: Command): void {
       if (o.kind && !(SOURCE_KINDS as readonly string[]).includes(o.kind)) {
         throw new UsageError(`--kind must be one of ${SOURCE_KINDS.join(', ')}, got "${o.kind}"`);
       }
-      if (!(ARTICLE_MODES as readonly string[]).includes(o.articles)) {
-        throw new UsageError(`--articles must be one of ${ARTICLE_MODES.join(', ')}, got "${o.articles}"`);
-      }
-      if (o.interval < 60) throw new UsageError('--interval must be at least 60 seconds');
       const selectors = parseSelectors(o.selector);
       if (o.kind === 'html' && !selectors) throw new UsageError('--kind html needs --selector item=<css>');
       await withRuntime(async (rt) => {
@@ -187,7 +200,14 @@ export function sourcesCommand(program: Command): void {
       collect,
       [],
     )
-    .action(async (fileOrUrl: string, o: { tag?: string[] }) => {
+    .option(
+      '--articles <mode>',
+      `fetch items' linked pages: ${ARTICLE_MODES.join(', ')}`,
+      articleMode,
+      'auto',
+    )
+    .option('--interval <seconds>', 'poll interval in seconds (min 60)', intervalOption, 3600)
+    .action(async (fileOrUrl: string, o: { tag?: string[]; articles: ArticleMode; interval: number }) => {
       const { fetchUrl } = await import('@frameline/fetch');
       const { parseOpml } = await import('@frameline/parse');
       const { addSource } = await import('@frameline/store');
@@ -210,6 +230,8 @@ export function sourcesCommand(program: Command): void {
             url: outline.url,
             name: outline.title,
             tags: [...(o.tag ?? []), ...outline.category],
+            articleMode: o.articles,
+            pollIntervalS: o.interval,
           });
           if (created) added++;
         }
