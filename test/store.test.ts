@@ -1,4 +1,6 @@
 import {
+  activateRuleSet,
+  activeRuleSet,
   addSource,
   crawlSummary,
   type DocumentInput,
@@ -14,7 +16,7 @@ import {
   recordFetch,
   registerRuleSet,
   removeSource,
-  replaceExtraction,
+  replaceExtractions,
   resumeSource,
   setSourceAllowHosts,
   upsertDocuments,
@@ -275,7 +277,12 @@ describe('crawl summary', () => {
 describe('extractions', () => {
   test('a name a release introduced is stored as an entity of its own, and again without conflict', async () => {
     const rules = loadRuleSet();
-    await registerRuleSet(db.sql, { version: rules.version, name: 'default', entities: rules.entities });
+    await registerRuleSet(db.sql, {
+      version: rules.version,
+      name: 'default',
+      files: rules.files,
+      entities: rules.entities,
+    });
     const { source } = await addSource(db.sql, { url: 'https://example.org/feed-new-names' });
     await upsertDocuments(db.sql, source.id, 'c1', [
       item('nn', 'Introducing Quillmark Studio, notebooks for PyTorch teams.'),
@@ -288,10 +295,10 @@ describe('extractions', () => {
     for (let round = 0; round < 2; round++) {
       const newNames = new Set(result.entities.filter((e) => !isListed(rules, e.id)).map((e) => e.id));
       expect([...newNames]).toEqual(['quillmark-studio']);
-      const written = await replaceExtraction(db.sql, { ...doc, ruleSet: rules.version, newNames }, [
-        { field: 'text', result },
+      const written = await replaceExtractions(db.sql, rules.version, [
+        { ...doc, newNames, fields: [{ field: 'text', result }] },
       ]);
-      expect(written).toBe(true);
+      expect(written).toEqual([doc.id]);
     }
     const entities = await db.sql<{ id: string; name: string; kind: string }[]>`
       select id, name, kind from entities where id in ('quillmark-studio', 'pytorch') order by id`;
@@ -308,5 +315,54 @@ describe('extractions', () => {
       { entityId: 'quillmark-studio', rule: 'new-name' },
       { entityId: 'pytorch', rule: 'entity' },
     ]);
+  });
+
+  test('a second rule set writes beside the first; the timeline reads the active one until it is switched', async () => {
+    const rules = loadRuleSet();
+    const first = await registerRuleSet(db.sql, {
+      version: rules.version,
+      name: 'default',
+      files: rules.files,
+      entities: rules.entities,
+    });
+    // Registering another rule set does not make it active.
+    expect(
+      await registerRuleSet(db.sql, { version: 'newer0000000', name: 'newer', files: [], entities: [] }),
+    ).toBe(first);
+    const { source } = await addSource(db.sql, { url: 'https://example.org/feed-two-rule-sets' });
+    const text = 'Facebook released PyTorch 1.0, and AWS announced support for it in Amazon SageMaker.';
+    await upsertDocuments(db.sql, source.id, 'c1', [item('two', text)]);
+    const [doc] = await db.sql<{ id: number; contentHash: string }[]>`
+      select id, content_hash as "contentHash" from documents where guid = 'two'`;
+    if (!doc) throw new Error('document not stored');
+    const result = tag(text, rules);
+    const newNames = new Set(result.entities.filter((e) => !isListed(rules, e.id)).map((e) => e.id));
+    await replaceExtractions(db.sql, rules.version, [
+      { ...doc, newNames, fields: [{ field: 'text', result }] },
+    ]);
+    // The newer rule set finds nothing but releases.
+    const newer = { ...result, announcements: result.announcements.filter((a) => a.type === 'release') };
+    expect(newer.announcements.length).toBeGreaterThan(0);
+    expect(newer.announcements.length).toBeLessThan(result.announcements.length);
+    await replaceExtractions(db.sql, 'newer0000000', [
+      { ...doc, newNames, fields: [{ field: 'text', result: newer }] },
+    ]);
+    const read = async () =>
+      (
+        await db.sql<{ type: string; ruleSet: string }[]>`
+        select type, rule_set as "ruleSet" from timeline where document_id = ${doc.id} and current order by type`
+      ).map((r) => `${r.type}@${r.ruleSet}`);
+    const both = await db.sql`select rule_set from announcements where document_id = ${doc.id}`;
+    expect(new Set(both.map((r) => r.rule_set))).toEqual(new Set([rules.version, 'newer0000000']));
+    expect(await read()).toEqual(result.announcements.map((a) => `${a.type}@${rules.version}`).sort());
+    expect(await activateRuleSet(db.sql, 'newer0000000')).toBeGreaterThanOrEqual(1);
+    expect(await activeRuleSet(db.sql)).toBe('newer0000000');
+    expect(await read()).toEqual(newer.announcements.map((a) => `${a.type}@newer0000000`).sort());
+    // A later extraction by the old rule set (a worker not yet restarted) does not take the document back.
+    await replaceExtractions(db.sql, rules.version, [
+      { ...doc, newNames, fields: [{ field: 'text', result }] },
+    ]);
+    expect(await read()).toEqual(newer.announcements.map((a) => `${a.type}@newer0000000`).sort());
+    await activateRuleSet(db.sql, rules.version);
   });
 });

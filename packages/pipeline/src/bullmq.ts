@@ -2,7 +2,7 @@ import { describeError, type Logger, PermanentError } from '@frameline/core';
 import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Enqueue, JobFailure, StageContext } from './context.js';
-import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
+import { ATTEMPTS, BULK_PRIORITY, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
 import { retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
 
@@ -75,54 +75,130 @@ export class BullTransport {
     return `${this.opts.prefix}:crawl:${crawlId}:jobs`;
   }
 
-  /** Add a job. The ledger entry is written after the job exists, so the ledger never names a job not yet added. */
+  /**
+   * Add a job. The ledger entry is written first, so a worker that finishes the job at once finds it there to
+   * remove; an entry whose job never got added (a crash in between) is settled by the waiter's reconciliation.
+   */
   readonly enqueue: Enqueue = async (queue, payload) => {
     const jobId = jobIdFor(queue, payload);
+    if (payload.crawlId) {
+      const key = this.ledgerKey(payload.crawlId);
+      await this.redis.multi().sadd(key, `${queue}/${jobId}`).expire(key, CRAWL_LEDGER_TTL_S).exec();
+    }
     await this.queues[queue].add(queue, payload, {
       jobId,
+      // BullMQ runs jobs without a priority before any with one: live work has none.
+      ...('bulk' in payload && payload.bulk ? { priority: BULK_PRIORITY } : {}),
       attempts: ATTEMPTS[queue],
       backoff: { type: 'frameline' },
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: KEEP_FAILED,
     });
-    if (payload.crawlId) {
-      const key = this.ledgerKey(payload.crawlId);
-      await this.redis.multi().sadd(key, `${queue}/${jobId}`).expire(key, CRAWL_LEDGER_TTL_S).exec();
-    }
   };
 
+  private doneKey(crawlId: string): string {
+    return `${this.opts.prefix}:crawl:${crawlId}:done`;
+  }
+
+  private failedKey(crawlId: string): string {
+    return `${this.opts.prefix}:crawl:${crawlId}:failed`;
+  }
+
   /**
-   * Wait until every job in the crawl's ledger is completed or failed (or already removed by retention), and
-   * return the ones that failed for good. A job adds its children before it completes, so an empty ledger
-   * means the whole crawl is done.
+   * A worker saw a job of a crawl end for good: take it off the crawl's ledger, note a failure's reason, and
+   * wake the crawl's waiter (a list it blocks on).
+   */
+  private async settleInLedger(queue: QueueName, job: Job, failedReason: string | null): Promise<void> {
+    const crawlId = (job.data as { crawlId?: string | null }).crawlId;
+    if (!crawlId || !job.id) return;
+    const member = `${queue}/${job.id}`;
+    const tx = this.redis.multi().srem(this.ledgerKey(crawlId), member);
+    if (failedReason !== null) tx.hset(this.failedKey(crawlId), member, failedReason);
+    tx.rpush(this.doneKey(crawlId), member);
+    for (const key of [this.failedKey(crawlId), this.doneKey(crawlId)]) tx.expire(key, CRAWL_LEDGER_TTL_S);
+    await tx.exec();
+  }
+
+  /**
+   * Wait until every job in the crawl's ledger has completed or failed for good, and return the ones that
+   * failed. Workers take finished jobs off the ledger and push them on a list this waits on (BLPOP), so the
+   * wait costs a few commands per finished job rather than a poll of every job. When nothing has finished for
+   * `reconcileMs`, the jobs left are asked for their state once, which settles jobs that ended without a
+   * worker seeing it (failed by the stalled-job check, removed by retention). A job adds its children before
+   * it completes, so an empty ledger means the whole crawl is done. Redis going away is waited out.
    */
   async waitForCrawl(
     crawlId: string,
-    opts: { signal?: AbortSignal; pollMs?: number } = {},
+    opts: {
+      signal?: AbortSignal;
+      reconcileMs?: number;
+      onProgress?: (left: number, total: number) => void;
+    } = {},
   ): Promise<JobFailure[]> {
     const key = this.ledgerKey(crawlId);
+    const waiter = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    waiter.on('error', (err) => this.opts.log.debug({ err: describeError(err) }, 'redis connection error'));
     const failures: JobFailure[] = [];
-    for (;;) {
-      if (opts.signal?.aborted) throw new Error('stopped while waiting for the crawl to finish');
-      const members = await this.redis.smembers(key);
-      if (members.length === 0) break;
-      const done: string[] = [];
-      await Promise.all(
-        members.map(async (member) => {
-          const [queue, jobId] = member.split('/') as [QueueName, string];
-          const state = await this.queues[queue].getJobState(jobId);
-          if (state === 'failed') {
-            const job = await this.queues[queue].getJob(jobId);
-            failures.push({ queue, jobId, error: job?.failedReason || 'failed (no reason kept)' });
+    const reconcileMs = opts.reconcileMs ?? 5_000;
+    let total = 0;
+    let quietSince = Date.now();
+    try {
+      for (;;) {
+        if (opts.signal?.aborted) throw new Error('stopped while waiting for the crawl to finish');
+        let left: number;
+        try {
+          left = await waiter.scard(key);
+          total = Math.max(total, left);
+          opts.onProgress?.(left, total);
+          if (left === 0) break;
+          // Wake on the next finished job, or after a second to look at the signal and the quiet time.
+          const popped = await waiter.blpop(this.doneKey(crawlId), 1);
+          if (popped !== null) {
+            await waiter.ltrim(this.doneKey(crawlId), 1, 0);
+            quietSince = Date.now();
+          } else if (Date.now() - quietSince >= reconcileMs) {
+            await this.reconcile(key, failures);
+            quietSince = Date.now();
           }
-          if (state === 'completed' || state === 'failed' || state === 'unknown') done.push(member);
-        }),
-      );
-      if (done.length > 0) await this.redis.srem(key, ...done);
-      if (done.length < members.length) await sleep(opts.pollMs ?? 250);
+        } catch (err) {
+          if (opts.signal?.aborted) throw err;
+          this.opts.log.warn(
+            { err: describeError(err) },
+            'waiting for the crawl: Redis unavailable, retrying',
+          );
+          await sleep(1000);
+        }
+      }
+      const failed = await waiter.hgetall(this.failedKey(crawlId));
+      const known = new Set(failures.map((f) => `${f.queue}/${f.jobId}`));
+      for (const [member, error] of Object.entries(failed)) {
+        if (known.has(member)) continue;
+        const [queue, jobId] = member.split('/') as [QueueName, string];
+        failures.push({ queue, jobId, error });
+      }
+      await waiter.del(key, this.doneKey(crawlId), this.failedKey(crawlId));
+      return failures;
+    } finally {
+      waiter.disconnect();
     }
-    await this.redis.del(key);
-    return failures;
+  }
+
+  /** Settle the ledger's jobs that are over without a worker having said so. */
+  private async reconcile(key: string, failures: JobFailure[]): Promise<void> {
+    const members = await this.redis.smembers(key);
+    const done: string[] = [];
+    await Promise.all(
+      members.map(async (member) => {
+        const [queue, jobId] = member.split('/') as [QueueName, string];
+        const state = await this.queues[queue].getJobState(jobId);
+        if (state === 'failed') {
+          const job = await this.queues[queue].getJob(jobId);
+          failures.push({ queue, jobId, error: job?.failedReason || 'failed (no reason kept)' });
+        }
+        if (state === 'completed' || state === 'failed' || state === 'unknown') done.push(member);
+      }),
+    );
+    if (done.length > 0) await this.redis.srem(key, ...done);
   }
 
   /** How many workers are connected to each queue (BullMQ names its worker connections). */
@@ -182,9 +258,18 @@ export class BullTransport {
         },
       );
       worker.on('error', (err) => this.opts.log.error({ stage, err: describeError(err) }, 'worker error'));
-      worker.on('failed', (job, err) =>
-        this.opts.log.warn({ stage, jobId: job?.id, err: describeError(err) }, 'job failed'),
-      );
+      const settle = (job: Job, reason: string | null) =>
+        this.settleInLedger(stage, job, reason).catch((err) =>
+          // The crawl's reconciliation finds the job's end by itself.
+          this.opts.log.debug({ stage, jobId: job.id, err: describeError(err) }, 'ledger not updated'),
+        );
+      worker.on('completed', (job) => void settle(job, null));
+      worker.on('failed', (job, err) => {
+        this.opts.log.warn({ stage, jobId: job?.id, err: describeError(err) }, 'job failed');
+        if (!job) return;
+        const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+        if (final) void settle(job, job.failedReason || describeError(err));
+      });
       this.workers.push(worker);
     }
   }

@@ -12,7 +12,10 @@ export interface StageContext {
   sql: Sql;
   log: Logger;
   config: Config;
+  /** The rule set this process was started with: new work is extracted with it. */
   ruleSet: RuleSet;
+  /** Any rule set by version (a re-extraction may ask for another one), built from the database once. */
+  ruleSetFor: (version: string) => Promise<RuleSet>;
   fetchOptions: FetchOptions;
   enqueue: Enqueue;
 }

@@ -11,7 +11,7 @@ import { BullTransport } from './bullmq.js';
 import type { Enqueue, JobFailure } from './context.js';
 import { LocalRunner } from './local-runner.js';
 import { type JobMap, jobIdFor } from './queues.js';
-import type { Runtime } from './runtime.js';
+import { type Runtime, stageBase } from './runtime.js';
 
 export interface CrawlOptions {
   /** Fetch every unpaused source, due or not. */
@@ -82,13 +82,7 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
     tag: opts.tag ?? null,
     ids: opts.sourceIds ?? null,
   });
-  const base = {
-    sql: rt.store.sql,
-    log: rt.log,
-    config: rt.config,
-    ruleSet: rt.ruleSet,
-    fetchOptions: rt.fetchOptions,
-  };
+  const base = stageBase(rt);
   let failures: JobFailure[] = [];
   if (rt.config.redisUrl) {
     const transport = await BullTransport.connect({

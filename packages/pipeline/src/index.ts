@@ -3,9 +3,11 @@ export type { Attempt, Enqueue, JobFailure, Processor, StageContext } from './co
 export { type CrawlOptions, type CrawlResult, crawlOnce, newCrawlId } from './crawl.js';
 export { DEFAULT_SOURCES } from './default-sources.js';
 export { type Discovery, discoverSource } from './discover.js';
+export type { ChangeCounts, ChangeExample, ChangeGroup, DiffReport } from './extraction-diff.js';
 export { canonicalizeUrl, itemGuid, SUMMARY_ONLY_CHARS, toDocumentInput, wantsArticle } from './items.js';
 export { LocalRunner } from './local-runner.js';
 export { ATTEMPTS, isQueueName, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
+export { type ReextractOptions, type ReextractReport, reextract } from './reextract.js';
 export { MAX_RETRY_DELAY_MS, retryDelayMs } from './retry.js';
 export { openFetchOptions, openRuntime, type Runtime } from './runtime.js';
 export { PROCESSORS } from './stages/index.js';

@@ -6,8 +6,7 @@ describe('jobIdFor', () => {
     jobIdFor('fetch', { sourceId: 12, slot: '1538496000000', crawlId: 'cabc' }),
     jobIdFor('parse', { fetchId: 7, sourceId: 12, crawlId: null }),
     jobIdFor('extract', {
-      documentId: 3,
-      contentHash: 'f'.repeat(32),
+      documents: [{ id: 3, contentHash: 'f'.repeat(32) }],
       ruleSet: 'abc123def456',
       crawlId: null,
     }),
@@ -24,10 +23,17 @@ describe('jobIdFor', () => {
     }
   });
 
-  test('an extract job is new when the content or the rule set changes', () => {
-    const base = { documentId: 3, contentHash: 'a'.repeat(32), ruleSet: 'r1', crawlId: null };
+  test('an extract job is new when a document, its content or the rule set changes', () => {
+    const documents = [
+      { id: 3, contentHash: 'a'.repeat(32) },
+      { id: 4, contentHash: 'c'.repeat(32) },
+    ];
+    const base = { documents, ruleSet: 'r1', crawlId: null };
     const id = jobIdFor('extract', base);
-    expect(jobIdFor('extract', { ...base, contentHash: 'b'.repeat(32) })).not.toBe(id);
+    expect(jobIdFor('extract', { ...base, crawlId: 'c1' })).toBe(id);
+    expect(jobIdFor('extract', { ...base, documents: [documents[0] as (typeof documents)[0]] })).not.toBe(id);
+    const changed = [{ id: 3, contentHash: 'b'.repeat(32) }, documents[1] as (typeof documents)[0]];
+    expect(jobIdFor('extract', { ...base, documents: changed })).not.toBe(id);
     expect(jobIdFor('extract', { ...base, ruleSet: 'r2' })).not.toBe(id);
   });
 });

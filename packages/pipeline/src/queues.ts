@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { STAGES, type Stage } from '@frameline/core';
 
 /**
@@ -5,7 +6,7 @@ import { STAGES, type Stage } from '@frameline/core';
  *
  * The split follows the resources each stage uses: `fetch` waits on the network (and on per-host politeness),
  * `parse` turns the stored body into documents, `article` fetches the linked page of a summary-only item
- * (network again, other hosts), `extract` runs the tagger over one document. Every stage
+ * (network again, other hosts), `extract` runs the tagger over a batch of documents. Every stage
  * stores its own output in Postgres in the same transaction that makes it visible, so payloads stay small
  * references (ids) rather than bodies; there is no separate "store" queue because nothing would be left for it.
  */
@@ -19,9 +20,24 @@ export interface JobMap {
   parse: { fetchId: number; sourceId: number; crawlId: string | null };
   /** Fetch the linked page of one document, as of one content hash, and keep its main text. */
   article: { documentId: number; contentHash: string; crawlId: string | null };
-  /** Tag one document, as of one content hash, with one rule set. */
-  extract: { documentId: number; contentHash: string; ruleSet: string; crawlId: string | null };
+  /** Tag documents, each as of one content hash, with one rule set (by version), and store the results. */
+  extract: { documents: DocumentRef[]; ruleSet: string; crawlId: string | null; bulk?: boolean };
 }
+
+/** A document as of one content hash: work on it is void once its content has changed. */
+export interface DocumentRef {
+  id: number;
+  contentHash: string;
+}
+
+/** How many documents one extract job carries: one transaction writes them all. */
+export const EXTRACT_BATCH = 100;
+
+/**
+ * Work a person asked for over stored history (re-extraction, backfill) is `bulk`: it waits behind live
+ * crawling's jobs in the same queues, so a large backfill never starves polling.
+ */
+export const BULK_PRIORITY = 100;
 
 export type Payload<Q extends QueueName> = JobMap[Q];
 
@@ -45,7 +61,10 @@ export function jobIdFor<Q extends QueueName>(queue: Q, payload: JobMap[Q]): str
     }
     case 'extract': {
       const p = payload as JobMap['extract'];
-      return `extract-${p.documentId}-${p.contentHash.slice(0, 16)}-${p.ruleSet}`;
+      // The documents and their hashes, digested: the same batch queued twice is one job.
+      const digest = createHash('sha256');
+      for (const d of p.documents) digest.update(`${d.id}:${d.contentHash},`);
+      return `extract-${p.ruleSet}-${p.documents.length}-${digest.digest('hex').slice(0, 24)}`;
     }
     default: {
       const never: never = queue;

@@ -10,6 +10,8 @@ import {
 import { migrate, openStore, registerRuleSet, type Store } from '@frameline/store';
 import { loadRuleSet, type RuleSet } from '@frameline/tag';
 import { Redis } from 'ioredis';
+import type { StageContext } from './context.js';
+import { ruleSetLookup } from './rule-sets.js';
 
 /** What every command that touches the database needs: an open, migrated store and the loaded rule set. */
 export interface Runtime {
@@ -17,8 +19,24 @@ export interface Runtime {
   log: Logger;
   store: Store;
   ruleSet: RuleSet;
+  /** The database's active rule set when the runtime opened (this process's own on a new database). */
+  activeRuleSet: string;
+  /** Rule sets by version, this process's own or any stored in the database (see `ruleSetLookup`). */
+  ruleSetFor: (version: string) => Promise<RuleSet>;
   fetchOptions: FetchOptions;
   close(): Promise<void>;
+}
+
+/** What every stage processor gets from the runtime (the transport adds `enqueue`). */
+export function stageBase(rt: Runtime): Omit<StageContext, 'enqueue'> {
+  return {
+    sql: rt.store.sql,
+    log: rt.log,
+    config: rt.config,
+    ruleSet: rt.ruleSet,
+    ruleSetFor: rt.ruleSetFor,
+    fetchOptions: rt.fetchOptions,
+  };
 }
 
 /** Fetch options for commands that fetch without a runtime (no politeness state, no robots cache). */
@@ -40,11 +58,13 @@ export function openFetchOptions(config: Config): FetchOptions {
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   const ruleSet = loadRuleSet(config.rulesFile, { home: config.home });
   const store = await openStore(config, log);
+  let activeRuleSet: string;
   try {
     await migrate(store.sql, log);
-    await registerRuleSet(store.sql, {
+    activeRuleSet = await registerRuleSet(store.sql, {
       version: ruleSet.version,
       name: ruleSet.source,
+      files: ruleSet.files,
       entities: ruleSet.entities,
     });
   } catch (err) {
@@ -83,6 +103,8 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     log,
     store,
     ruleSet,
+    activeRuleSet,
+    ruleSetFor: ruleSetLookup(store.sql, ruleSet, config.home),
     fetchOptions,
     close: async () => {
       await limiter.close();

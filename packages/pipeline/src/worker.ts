@@ -1,6 +1,6 @@
 import { BullTransport } from './bullmq.js';
 import { QUEUES, type QueueName } from './queues.js';
-import type { Runtime } from './runtime.js';
+import { type Runtime, stageBase } from './runtime.js';
 
 export interface WorkerOptions {
   stages?: readonly QueueName[];
@@ -26,15 +26,12 @@ export async function runWorker(rt: Runtime, opts: WorkerOptions = {}): Promise<
     prefix: rt.config.queuePrefix,
     log: rt.log,
   });
-  transport.startWorkers(
-    { sql: rt.store.sql, log: rt.log, config: rt.config, ruleSet: rt.ruleSet, fetchOptions: rt.fetchOptions },
-    {
-      stages,
-      concurrency: opts.concurrency ?? rt.config.concurrency,
-      lockMs: rt.config.jobLockMs,
-      retryBaseMs: rt.config.retryBaseMs,
-    },
-  );
+  transport.startWorkers(stageBase(rt), {
+    stages,
+    concurrency: opts.concurrency ?? rt.config.concurrency,
+    lockMs: rt.config.jobLockMs,
+    retryBaseMs: rt.config.retryBaseMs,
+  });
   rt.log.info({ stages, pid: process.pid }, 'worker started');
   try {
     await new Promise<void>((resolve) => {

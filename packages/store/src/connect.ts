@@ -7,6 +7,8 @@ import postgres from 'postgres';
 
 /** The one SQL handle every package uses, whether the database is a Postgres server or embedded PGlite. */
 export type Sql = postgres.Sql;
+/** A connection or a transaction: what a query that may run inside either takes. */
+export type Queryable = postgres.Sql | postgres.TransactionSql;
 
 /**
  * Postgres `bigint` (identity ids, counts) read as JS numbers rather than strings: ids stay far below 2^53,

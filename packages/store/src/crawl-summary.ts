@@ -53,7 +53,7 @@ export async function crawlSummary(
     from documents where changed_crawl_id = ${crawlId}`;
   const [ann] = await sql<{ n: number }[]>`
     select count(*)::int as n from announcements a join documents d on d.id = a.document_id
-    where d.changed_crawl_id = ${crawlId}`;
+    where d.changed_crawl_id = ${crawlId} and a.rule_set = d.current_rule_set`;
   const created = docs?.created ?? 0;
   const updated = docs?.updated ?? 0;
   const seen = sources.reduce((n, s) => n + s.items, 0);

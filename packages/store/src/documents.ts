@@ -151,6 +151,8 @@ export async function markDuplicatesOf(sql: Sql, ids: number[]): Promise<number[
         where documents.duplicate_of = m.id`;
       await tx`delete from mentions where document_id = any(${tx.array(markedIds)}::bigint[])`;
       await tx`delete from announcements where document_id = any(${tx.array(markedIds)}::bigint[])`;
+      await tx`delete from extractions where document_id = any(${tx.array(markedIds)}::bigint[])`;
+      await tx`update documents set current_rule_set = null where id = any(${tx.array(markedIds)}::bigint[])`;
     }
     return markedIds;
   });
@@ -177,8 +179,8 @@ export interface DocumentToProcess {
 }
 
 /**
- * Documents among `guids` of a source that need work with this rule set: new, changed since their last
- * extraction, or extracted by another rule set; duplicates of another source's document excluded. Asking the
+ * Documents among `guids` of a source that need work with this rule set: new, changed since this rule set
+ * extracted them, or never extracted by it; duplicates of another source's document excluded. Asking the
  * database (rather than trusting what the upsert returned) means a parse job retried after a crash still
  * finds documents whose extraction never ran.
  */
@@ -191,7 +193,9 @@ export async function documentsToProcess(
   return sql<DocumentToProcess[]>`
     select id, guid, content_hash as "contentHash", article_hash as "articleHash" from documents
     where source_id = ${sourceId} and guid = any(${sql.array(guids)}) and duplicate_of is null
-      and (extracted_hash is distinct from content_hash or extracted_rule_set is distinct from ${ruleSet})
+      and not exists (select 1 from extractions e
+                      where e.rule_set = ${ruleSet} and e.document_id = documents.id
+                        and e.content_hash = documents.content_hash)
     order by id`;
 }
 
@@ -210,12 +214,17 @@ export interface StoredDocument {
 }
 
 export async function getDocument(sql: Sql, id: number): Promise<StoredDocument | null> {
-  const [row] = await sql<StoredDocument[]>`
+  const [row] = await getDocuments(sql, [id]);
+  return row ?? null;
+}
+
+/** The stored documents with these ids (those that still exist), ordered by id. */
+export async function getDocuments(sql: Sql, ids: readonly number[]): Promise<StoredDocument[]> {
+  return sql<StoredDocument[]>`
     select id, source_id as "sourceId", kind, url, title, text, article_text as "articleText",
            content_hash as "contentHash", article_hash as "articleHash", published_at as "publishedAt",
            duplicate_of as "duplicateOf"
-    from documents where id = ${id}`;
-  return row ?? null;
+    from documents where id = any(${sql.array(ids as number[])}::bigint[]) order by id`;
 }
 
 /** What the article stage learned from a document's linked page. */

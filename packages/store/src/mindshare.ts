@@ -10,6 +10,8 @@ export interface MindshareQuery {
   until?: Date | null;
   /** The top N entities by documents over the whole range. */
   top?: number;
+  /** Read this rule set's extractions ("as of" a rule set); by default each document's current one. */
+  ruleSet?: string | null;
 }
 
 export interface MindshareRow {
@@ -39,6 +41,7 @@ export async function queryMindshare(sql: Sql, q: MindshareQuery): Promise<Minds
              d.id as document_id
       from mentions m
       join documents d on d.id = m.document_id and d.duplicate_of is null
+        and m.rule_set = ${q.ruleSet ? sql`${q.ruleSet}` : sql`d.current_rule_set`}
       join entities e on e.id = m.entity_id
       where true
         ${kind ? sql`and e.kind = ${kind}` : sql``}

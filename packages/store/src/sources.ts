@@ -101,6 +101,16 @@ export async function getSource(sql: Sql, id: number): Promise<SourceRow | null>
   return row ?? null;
 }
 
+/** A source by id, URL or name (any case). */
+export async function findSource(sql: Sql, idOrUrlOrName: string): Promise<SourceRow | null> {
+  const id = /^\d+$/.test(idOrUrlOrName) ? Number(idOrUrlOrName) : null;
+  const [row] = await sql<SourceRow[]>`
+    select ${columns(sql)} from sources
+    where id = ${id} or url = ${idOrUrlOrName} or lower(name) = lower(${idOrUrlOrName})
+    order by (id = ${id}) desc nulls last, (url = ${idOrUrlOrName}) desc limit 1`;
+  return row ?? null;
+}
+
 /** Remove a source (and, by cascade, its fetches and documents) by id or URL. */
 export async function removeSource(sql: Sql, idOrUrl: string): Promise<SourceRow | null> {
   const byId = /^\d+$/.test(idOrUrl);

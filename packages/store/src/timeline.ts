@@ -6,6 +6,8 @@ export interface TimelineQuery {
   since?: Date | null;
   until?: Date | null;
   limit?: number;
+  /** Read this rule set's extractions ("as of" a rule set); by default each document's current one. */
+  ruleSet?: string | null;
 }
 
 export interface TimelineEvidence {
@@ -59,7 +61,7 @@ export async function queryTimeline(sql: Sql, q: TimelineQuery): Promise<Timelin
       select t.*,
              case when t.type = any(${sql.array(OBJECT_KEYED_TYPES)}) then t.objects else '{}'::text[] end as key_objects
       from timeline t
-      where true
+      where ${q.ruleSet ? sql`t.rule_set = ${q.ruleSet}` : sql`t.current`}
         ${
           entity
             ? // The entity and its versions and variants ("pytorch" also means "pytorch-1.0").

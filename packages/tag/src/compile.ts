@@ -20,7 +20,7 @@ const MATCHABLE = /[\p{L}\p{N}\p{S}]/u;
 /** A rule set's tables, or the problems that keep it from being built. */
 export interface Built {
   errors: RuleError[];
-  ruleSet: Omit<RuleSet, 'version' | 'source'> | null;
+  ruleSet: Omit<RuleSet, 'version' | 'source' | 'files'> | null;
 }
 
 /**
@@ -368,7 +368,7 @@ export function compileRules(yamlText: string, fileName: string): RuleSet {
   const files = [{ file: fileName, text: yamlText }];
   const built = readAndBuild(files);
   if (built.ruleSet === null) throw invalidRules(fileName, problemsOf(built.errors, files));
-  return { version: ruleSetVersion(yamlText), source: fileName, ...built.ruleSet };
+  return { version: ruleSetVersion(yamlText), source: fileName, ...built.ruleSet, files };
 }
 
 /** Whether the rule set lists an entity id (else the tagger found it as a new name, see `new-names.ts`). */

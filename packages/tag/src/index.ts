@@ -21,6 +21,7 @@ export {
   type LoadOptions,
   loadRuleSet,
   readRuleFiles,
+  ruleSetOfFiles,
 } from './load-rules.js';
 export type { EntityInfo, RuleSet } from './rule-set.js';
 export { splitSentences } from './sentences.js';

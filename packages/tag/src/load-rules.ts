@@ -60,7 +60,18 @@ export interface LoadOptions {
 export const PREBUILT = fileURLToPath(new URL('./prebuilt/', import.meta.url));
 
 export function loadRuleSet(path: string = defaultRulesPath(), options: LoadOptions = {}): RuleSet {
-  const files = readRuleFiles(path);
+  return ruleSetOfFiles(readRuleFiles(path), path, options);
+}
+
+/**
+ * Build a rule set from its files' texts (as `readRuleFiles` gives them, or as stored with a rule set in the
+ * database); `source` says where they came from. Throws `PermanentError('invalid_rules')` listing every problem.
+ */
+export function ruleSetOfFiles(
+  files: readonly RuleFile[],
+  source: string,
+  options: LoadOptions = {},
+): RuleSet {
   const version = ruleSetVersion(files);
   const { home } = options;
   // The home's cache first, then the entry a build made for the bundled rules (so a fresh home starts fast).
@@ -70,15 +81,15 @@ export function loadRuleSet(path: string = defaultRulesPath(), options: LoadOpti
     try {
       const built = build(cached, files);
       if (built.ruleSet !== null && built.errors.length === 0)
-        return { version, source: path, ...built.ruleSet };
+        return { version, source, ...built.ruleSet, files };
     } catch {
       // An entry whose data does not build is a miss like any other: the YAML is read below.
     }
   }
   const built = readAndBuild(files);
-  if (built.ruleSet === null) throw invalidRules(path, problemsOf(built.errors, files));
+  if (built.ruleSet === null) throw invalidRules(source, problemsOf(built.errors, files));
   if (home !== undefined) writeCachedSpec(home, version, built.spec);
-  return { version, source: path, ...built.ruleSet };
+  return { version, source, ...built.ruleSet, files };
 }
 
 /** Validate the rule set at `path` (a rules file or a folder of them); each problem names its file and line. */

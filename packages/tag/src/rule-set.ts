@@ -3,7 +3,7 @@ import type { Automaton } from './automaton.js';
 import type { ListWords } from './list-names.js';
 import type { PartyWords } from './party-names.js';
 import type { Reading } from './reading.js';
-import type { Side } from './spec.js';
+import type { RuleFile, Side } from './spec.js';
 
 /** One entity of a compiled rule set. */
 export interface EntityInfo {
@@ -184,6 +184,8 @@ export interface RuleSet {
   readonly version: string;
   /** The file or folder it was read from (as given). */
   readonly source: string;
+  /** The rules' texts it was built from, in order (stored with the rule set, so any worker can rebuild it). */
+  readonly files: readonly RuleFile[];
   readonly entities: readonly EntityInfo[];
   /** Names of the announcement rules, in the order they are tried. */
   readonly ruleNames: readonly string[];

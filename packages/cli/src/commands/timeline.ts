@@ -29,6 +29,7 @@ interface TimelineFlags {
   since?: Date;
   until?: Date;
   limit: number;
+  ruleSet?: string;
   json?: boolean;
 }
 
@@ -41,6 +42,7 @@ export function timelineCommand(program: Command): void {
     .option('--since <date>', 'on or after this date', dateFlag('--since'))
     .option('--until <date>', 'before this date', dateFlag('--until'))
     .option('--limit <n>', 'at most this many rows', parseIntOption('--limit'), 50)
+    .option('--rule-set <version>', "as of this rule set's extractions (default: the active one's)")
     .option('--json', 'print JSON lines')
     .action(async (o: TimelineFlags) => {
       if (o.type && !(ANNOUNCEMENT_TYPES as readonly string[]).includes(o.type)) {
@@ -60,6 +62,7 @@ export function timelineCommand(program: Command): void {
           since: o.since ?? null,
           until: o.until ?? null,
           limit: o.limit,
+          ruleSet: o.ruleSet ?? null,
         });
         if (o.json) {
           for (const r of rows) out(JSON.stringify(r));

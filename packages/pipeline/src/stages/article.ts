@@ -19,8 +19,7 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
   if (!doc || doc.contentHash !== payload.contentHash) return { skipped: 'document changed or removed' };
   const next = () =>
     ctx.enqueue('extract', {
-      documentId: doc.id,
-      contentHash: doc.contentHash,
+      documents: [{ id: doc.id, contentHash: doc.contentHash }],
       ruleSet: ctx.ruleSet.version,
       crawlId: payload.crawlId,
     });

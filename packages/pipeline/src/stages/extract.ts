@@ -1,42 +1,52 @@
 import type { ExtractedAnnouncement, ExtractResult } from '@frameline/core';
-import { type Field, getDocument, replaceExtraction } from '@frameline/store';
-import { isListed, tagDocument } from '@frameline/tag';
+import {
+  type DocumentExtraction,
+  getDocuments,
+  replaceExtractions,
+  type StoredDocument,
+} from '@frameline/store';
+import { isListed, type RuleSet, tagDocument } from '@frameline/tag';
 import type { Processor } from '../context.js';
 
 /**
- * Tag a document's title and its text separately (the article from its page when one was fetched for this
- * content, else the feed's text) and replace its stored mentions and announcements.
+ * Tag a batch of documents with the job's rule set and store every result in one transaction. A document that
+ * changed since it was queued, vanished or turned out to be another source's duplicate is skipped: the work
+ * queued for its new content, or its original, stands for it.
  */
-export const extractStage: Processor<'extract'> = async (payload, ctx, attempt) => {
-  const log = ctx.log.child({ stage: 'extract', documentId: payload.documentId, jobId: attempt.jobId });
-  const doc = await getDocument(ctx.sql, payload.documentId);
-  if (!doc) return { skipped: 'document removed' };
-  if (doc.contentHash !== payload.contentHash) return { skipped: 'document changed since queued' };
-  if (doc.duplicateOf !== null) return { skipped: 'duplicate of another source’s document' };
-  if (payload.ruleSet !== ctx.ruleSet.version) {
-    log.warn({ queued: payload.ruleSet, running: ctx.ruleSet.version }, 'job queued for another rule set');
-  }
+export const extractStage: Processor<'extract'> = async (payload, ctx) => {
+  const ruleSet = await ctx.ruleSetFor(payload.ruleSet);
+  const wanted = new Map(payload.documents.map((d) => [d.id, d.contentHash]));
+  const docs = await getDocuments(
+    ctx.sql,
+    payload.documents.map((d) => d.id),
+  );
+  const current = docs.filter((d) => d.contentHash === wanted.get(d.id) && d.duplicateOf === null);
+  const extractions = current.map((doc) => extractionOf(doc, ruleSet));
+  const written = await replaceExtractions(ctx.sql, ruleSet.version, extractions);
+  let announcements = 0;
+  for (const e of extractions) for (const f of e.fields) announcements += f.result.announcements.length;
+  return { documents: payload.documents.length, written: written.length, announcements };
+};
+
+/**
+ * A document's extraction: its title and its text tagged separately (the article from its page when one was
+ * fetched for this content, else the feed's text).
+ */
+export function extractionOf(doc: StoredDocument, ruleSet: RuleSet): DocumentExtraction {
   const useArticle =
     doc.articleText !== null && doc.articleHash === doc.contentHash && doc.articleText.trim() !== '';
   // The title's release is the document's subject for lines of the text that name none (release notes).
-  const tagged = tagDocument(doc.title ?? '', useArticle ? (doc.articleText ?? '') : doc.text, ctx.ruleSet);
-  const title = tagged.title;
-  if (doc.kind === 'event') addCalendarEvent(title, doc.title ?? '');
-  const fields: { field: Field; result: ExtractResult }[] = [
-    { field: 'title', result: title },
-    { field: useArticle ? 'article' : 'text', result: tagged.text },
+  const tagged = tagDocument(doc.title ?? '', useArticle ? (doc.articleText ?? '') : doc.text, ruleSet);
+  if (doc.kind === 'event') addCalendarEvent(tagged.title, doc.title ?? '');
+  const fields = [
+    { field: 'title' as const, result: tagged.title },
+    { field: useArticle ? ('article' as const) : ('text' as const), result: tagged.text },
   ];
   const newNames = new Set(
-    fields.flatMap((f) => f.result.entities.filter((e) => !isListed(ctx.ruleSet, e.id)).map((e) => e.id)),
+    fields.flatMap((f) => f.result.entities.filter((e) => !isListed(ruleSet, e.id)).map((e) => e.id)),
   );
-  const written = await replaceExtraction(
-    ctx.sql,
-    { id: doc.id, contentHash: doc.contentHash, ruleSet: ctx.ruleSet.version, newNames },
-    fields,
-  );
-  const announcements = fields.reduce((n, f) => n + f.result.announcements.length, 0);
-  return written ? { announcements } : { skipped: 'document changed while extracting' };
-};
+  return { id: doc.id, contentHash: doc.contentHash, newNames, fields };
+}
 
 /**
  * A calendar entry is itself an event: when its title names an event the rules know ("NeurIPS 2024"), it

@@ -14,6 +14,7 @@ import {
 } from '@frameline/store';
 import type { Processor, StageContext } from '../context.js';
 import { toDocumentInput, wantsArticle } from '../items.js';
+import { type DocumentRef, EXTRACT_BATCH } from '../queues.js';
 
 /**
  * Parse a stored body into documents, then queue extraction for the documents that need it. Validators are
@@ -69,19 +70,17 @@ async function parseAndStore(
     }),
   );
   const todo = await documentsToProcess(ctx.sql, source.id, ctx.ruleSet.version, guids);
+  const extract: DocumentRef[] = [];
   let articles = 0;
   for (const doc of todo) {
     if (wanted.has(doc.guid) && doc.articleHash !== doc.contentHash) {
       articles++;
       await ctx.enqueue('article', { documentId: doc.id, contentHash: doc.contentHash, crawlId });
-    } else {
-      await ctx.enqueue('extract', {
-        documentId: doc.id,
-        contentHash: doc.contentHash,
-        ruleSet: ctx.ruleSet.version,
-        crawlId,
-      });
-    }
+    } else extract.push({ id: doc.id, contentHash: doc.contentHash });
+  }
+  for (let i = 0; i < extract.length; i += EXTRACT_BATCH) {
+    const documents = extract.slice(i, i + EXTRACT_BATCH);
+    await ctx.enqueue('extract', { documents, ruleSet: ctx.ruleSet.version, crawlId });
   }
   log.debug(
     { items: docs.length, ...result, duplicates, articles, extract: todo.length - articles },

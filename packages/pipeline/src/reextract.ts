@@ -1,0 +1,240 @@
+import {
+  activateRuleSet,
+  activeRuleSet,
+  type ExtractionRows,
+  extractionRows,
+  getDocuments,
+  type ReextractScope,
+  registerRuleSet,
+  scopeDocuments,
+} from '@frameline/store';
+import type { RuleSet } from '@frameline/tag';
+import { BullTransport } from './bullmq.js';
+import type { JobFailure, StageContext } from './context.js';
+import { newCrawlId } from './crawl.js';
+import { type DiffReport, ExtractionDiff } from './extraction-diff.js';
+import { EXTRACT_BATCH, type JobMap } from './queues.js';
+import { type Runtime, stageBase } from './runtime.js';
+import { extractionOf, extractStage } from './stages/extract.js';
+
+export interface ReextractOptions extends ReextractScope {
+  /** The rule set to extract with (the runtime's own when left out). */
+  ruleSet?: RuleSet;
+  /** Compute the report and write nothing. */
+  dryRun?: boolean;
+  /** Documents per batch (per extract job). */
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called as documents are done: how many of how many. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReextractReport extends DiffReport {
+  ruleSet: string;
+  /** The rule set the changes are measured against: the one active when the run started (null: none yet). */
+  baseline: string | null;
+  dryRun: boolean;
+  /** Documents in scope, and how many this run extracted (the rest were done by an earlier, stopped run). */
+  documents: { inScope: number; extracted: number };
+  /** Whether every document in scope now has an extraction by the rule set. */
+  complete: boolean;
+  /** Whether the rule set was made the active one (a complete run that is not a dry run). */
+  activated: boolean;
+  mode: 'in-process' | 'bullmq' | 'dry-run';
+  failures: JobFailure[];
+  durationMs: number;
+}
+
+/**
+ * Re-run the tagger over stored documents with a rule set, then report what changed against the active rule
+ * set's extractions. Documents are streamed from the database in batches by id; each batch is one extract
+ * job, fanned out over the queue when there is one (at a lower priority than live crawling) or run in this
+ * process. Resumable: a document already extracted by the rule set at its current content is not done again,
+ * so a stopped run started again continues where it stopped. The new extractions are written beside the old
+ * ones, and the rule set becomes the active one (atomically) only when every document in scope has one; until
+ * then the timeline reads the old ones. A dry run tags in memory and writes nothing.
+ */
+export async function reextract(rt: Runtime, opts: ReextractOptions = {}): Promise<ReextractReport> {
+  const started = performance.now();
+  const sql = rt.store.sql;
+  const ruleSet = opts.ruleSet ?? rt.ruleSet;
+  const scope: ReextractScope = {
+    since: opts.since ?? null,
+    until: opts.until ?? null,
+    sourceId: opts.sourceId ?? null,
+  };
+  const batchSize = opts.batchSize ?? EXTRACT_BATCH;
+  const dryRun = opts.dryRun ?? false;
+  const baseline = await activeRuleSet(sql);
+  const inScope = (await scopeDocuments(sql, scope, { count: true })).count;
+  const diff = new ExtractionDiff();
+  let extracted = 0;
+  let failures: JobFailure[] = [];
+  let mode: ReextractReport['mode'] = 'dry-run';
+
+  if (dryRun) {
+    // Tag each batch in memory and compare it with the baseline's stored rows.
+    let after = 0;
+    for (;;) {
+      if (opts.signal?.aborted) break;
+      const { ids } = await scopeDocuments(sql, scope, { after, limit: batchSize });
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1] as number;
+      const docs = await getDocuments(sql, ids);
+      const before = baseline ? await extractionRows(sql, baseline, ids) : emptyRows();
+      diff.add(docs, before, rowsOf(docs.map((d) => extractionOf(d, ruleSet))));
+      extracted += docs.length;
+      opts.onProgress?.(extracted, inScope);
+    }
+  } else {
+    await registerRuleSet(sql, {
+      version: ruleSet.version,
+      name: ruleSet.source,
+      files: ruleSet.files,
+      entities: ruleSet.entities,
+    });
+    const todo = (await scopeDocuments(sql, scope, { count: true, missing: ruleSet.version })).count;
+    const alreadyDone = inScope - todo;
+    const progress = (n: number) => opts.onProgress?.(alreadyDone + n, inScope);
+    progress(0);
+    if (rt.config.redisUrl) {
+      mode = 'bullmq';
+      const r = await fanOut(rt, ruleSet, scope, { batchSize, signal: opts.signal, progress });
+      extracted = r.extracted;
+      failures = r.failures;
+    } else {
+      mode = 'in-process';
+      extracted = await inProcess(rt, ruleSet, scope, { batchSize, signal: opts.signal, progress });
+    }
+    // The report reads back what is stored, so a run that was stopped and resumed reports the whole change.
+    let after = 0;
+    for (;;) {
+      const { ids } = await scopeDocuments(sql, scope, { after, limit: 1000 });
+      if (ids.length === 0) break;
+      after = ids[ids.length - 1] as number;
+      const docs = await getDocuments(sql, ids);
+      const before =
+        baseline && baseline !== ruleSet.version ? await extractionRows(sql, baseline, ids) : null;
+      const now = await extractionRows(sql, ruleSet.version, ids);
+      diff.add(docs, before ?? now, now);
+    }
+  }
+
+  const missing = dryRun
+    ? inScope - extracted
+    : (await scopeDocuments(sql, scope, { count: true, missing: ruleSet.version })).count;
+  const complete = missing === 0 && !(opts.signal?.aborted ?? false);
+  const activated = !dryRun && complete && failures.length === 0;
+  if (activated) await activateRuleSet(sql, ruleSet.version);
+  return {
+    ruleSet: ruleSet.version,
+    baseline,
+    dryRun,
+    documents: { inScope, extracted },
+    complete,
+    activated,
+    mode,
+    failures,
+    durationMs: Math.round(performance.now() - started),
+    ...diff.report(),
+  };
+}
+
+interface RunOptions {
+  batchSize: number;
+  signal: AbortSignal | undefined;
+  progress: (done: number) => void;
+}
+
+/** Batches of documents the rule set has not extracted at their current content, by id. */
+async function* batchesToDo(rt: Runtime, ruleSet: RuleSet, scope: ReextractScope, o: RunOptions) {
+  let after = 0;
+  for (;;) {
+    if (o.signal?.aborted) return;
+    const { refs } = await scopeDocuments(rt.store.sql, scope, {
+      after,
+      limit: o.batchSize,
+      missing: ruleSet.version,
+    });
+    if (refs.length === 0) return;
+    after = (refs[refs.length - 1] as { id: number }).id;
+    const payload: JobMap['extract'] = {
+      documents: refs,
+      ruleSet: ruleSet.version,
+      crawlId: null,
+      bulk: true,
+    };
+    yield payload;
+  }
+}
+
+/** Without Redis: the extract stage itself, one batch at a time, in this process. */
+async function inProcess(
+  rt: Runtime,
+  ruleSet: RuleSet,
+  scope: ReextractScope,
+  o: RunOptions,
+): Promise<number> {
+  const ctx: StageContext = { ...stageBase(rt), enqueue: async () => undefined };
+  let done = 0;
+  for await (const payload of batchesToDo(rt, ruleSet, scope, o)) {
+    await extractStage(payload, ctx, { jobId: 'reextract', number: 1, isLast: true });
+    done += payload.documents.length;
+    o.progress(done);
+  }
+  return done;
+}
+
+/** With Redis: one extract job per batch on the bulk lane, for the workers; waits until they are done. */
+async function fanOut(
+  rt: Runtime,
+  ruleSet: RuleSet,
+  scope: ReextractScope,
+  o: RunOptions,
+): Promise<{ extracted: number; failures: JobFailure[] }> {
+  const transport = await BullTransport.connect({
+    redisUrl: rt.config.redisUrl as string,
+    prefix: rt.config.queuePrefix,
+    log: rt.log,
+  });
+  const runId = newCrawlId();
+  try {
+    let queued = 0;
+    for await (const payload of batchesToDo(rt, ruleSet, scope, o)) {
+      await transport.enqueue('extract', { ...payload, crawlId: runId });
+      queued += payload.documents.length;
+    }
+    const failures = await transport.waitForCrawl(runId, {
+      ...(o.signal ? { signal: o.signal } : {}),
+      onProgress: (left, total) => o.progress(Math.round((queued * (total - left)) / Math.max(1, total))),
+    });
+    return { extracted: queued, failures };
+  } finally {
+    await transport.close();
+  }
+}
+
+function emptyRows(): ExtractionRows {
+  return { mentions: [], announcements: [] };
+}
+
+/** The rows an extraction would store, for a dry run's comparison. */
+function rowsOf(extractions: ReturnType<typeof extractionOf>[]): ExtractionRows {
+  const rows = emptyRows();
+  for (const e of extractions) {
+    for (const { result } of e.fields) {
+      for (const entity of result.entities)
+        rows.mentions.push({ documentId: e.id, entity: entity.id, count: entity.mentions.length });
+      for (const a of result.announcements)
+        rows.announcements.push({
+          documentId: e.id,
+          type: a.type,
+          subject: a.subject,
+          objects: a.objects,
+          version: a.version,
+          evidence: a.evidence.text,
+        });
+    }
+  }
+  return rows;
+}
