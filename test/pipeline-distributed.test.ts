@@ -1,7 +1,10 @@
-import type { CrawlResult } from '@frameline/pipeline';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CrawlResult, ReextractReport } from '@frameline/pipeline';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { crawlOnceJson, runCli, startCli } from './helpers/cli.js';
+import { crawlOnceJson, jsonLines, runCli, startCli } from './helpers/cli.js';
 import {
   changeAlpha,
   expectFirstCrawl,
@@ -11,6 +14,7 @@ import {
   snapshotCounts,
 } from './helpers/expect-crawl.js';
 import { type Distributed, distributed } from './helpers/redis.js';
+import { rulesWithQuasarflow } from './helpers/rules.js';
 
 /** Postgres + BullMQ: `crawl` only enqueues and waits; a separate `frameline worker` process does the work. */
 describe('crawl through BullMQ with a separate worker process', () => {
@@ -68,6 +72,22 @@ describe('crawl through BullMQ with a separate worker process', () => {
   test('a crawl with nothing due finishes at once', async () => {
     const summary = await crawl();
     expect(summary.sources).toEqual([]);
+  });
+
+  test('reextract with new rules fans out to the worker, which builds them from the database', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'frameline-rules-'));
+    try {
+      const run = await runCli(['reextract', '--rules', rulesWithQuasarflow(dir), '--json'], env);
+      expect(run.code, run.stderr).toBe(0);
+      const [report] = jsonLines<ReextractReport>(run);
+      expect(report).toMatchObject({ mode: 'bullmq', complete: true, activated: true, failures: [] });
+      expect(report?.documents).toEqual({ inScope: 5, extracted: 5 });
+      const stored = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from extractions where rule_set = ${report?.ruleSet as string}`;
+      expect(stored[0]?.n).toBe(5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('SIGTERM stops the worker gracefully', async () => {

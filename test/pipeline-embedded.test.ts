@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@frameline/core';
-import type { CrawlResult } from '@frameline/pipeline';
+import type { CrawlResult, ReextractReport } from '@frameline/pipeline';
 import { openStore, type Store } from '@frameline/store';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -15,6 +15,7 @@ import {
   fixtureRoutes,
   snapshotCounts,
 } from './helpers/expect-crawl.js';
+import { rulesWithQuasarflow } from './helpers/rules.js';
 
 /** The embedded default: no DATABASE_URL (PGlite under FRAMELINE_HOME), no REDIS_URL (stages in-process). */
 describe('crawl on the embedded default', () => {
@@ -127,5 +128,32 @@ describe('crawl on the embedded default', () => {
       expect.objectContaining({ period: '2018-10', entity: 'pytorch', documents: 3, share: 1 }),
     );
     expect(rows).toContainEqual(expect.objectContaining({ period: '2023-05', entity: 'jax', documents: 1 }));
+  });
+
+  test('reextract with changed rules: a dry run writes nothing, the real run makes them active, the old stay readable', async () => {
+    const rules = rulesWithQuasarflow(home);
+    const dry = await runCli(['reextract', '--rules', rules, '--dry-run', '--json'], env);
+    expect(dry.code, dry.stderr).toBe(0);
+    const [planned] = jsonLines<ReextractReport>(dry);
+    expect(planned).toMatchObject({ dryRun: true, mode: 'dry-run', activated: false });
+    const old = planned?.baseline as string;
+    expect(planned?.documents.inScope).toBe(5);
+    const run = await runCli(['reextract', '--rules', rules, '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const [report] = jsonLines<ReextractReport>(run);
+    expect(report).toMatchObject({ mode: 'in-process', complete: true, activated: true, baseline: old });
+    expect(report?.totals).toEqual(planned?.totals);
+    await withStore(async (store) => {
+      const [active] = await store.sql<{ version: string }[]>`
+        select version from rule_sets where activated_at is not null order by activated_at desc limit 1`;
+      expect(active?.version).toBe(report?.ruleSet);
+    });
+    const before = await runCli(['timeline', '--entity', 'pytorch', '--rule-set', old, '--json'], env);
+    const after = await runCli(['timeline', '--entity', 'pytorch', '--json'], env);
+    expect(jsonLines(before).length).toBeGreaterThan(0);
+    expect(jsonLines(after).length).toBeGreaterThan(0);
+    const human = await runCli(['reextract', '--rules', rules], env);
+    expect(human.stdout).toMatch(/0 extracted now/);
+    expect(human.stdout).toMatch(/changes against itself \(already active\)/);
   });
 });

@@ -218,14 +218,22 @@ function emptyRows(): ExtractionRows {
   return { mentions: [], announcements: [] };
 }
 
-/** The rows an extraction would store, for a dry run's comparison. */
+/**
+ * The rows an extraction would store, for a dry run's comparison: mentions counted per document and entity
+ * over all fields, and announcements once per stored key (as `replaceExtractions` keeps them).
+ */
 function rowsOf(extractions: ReturnType<typeof extractionOf>[]): ExtractionRows {
   const rows = emptyRows();
   for (const e of extractions) {
-    for (const { result } of e.fields) {
+    const counts = new Map<string, number>();
+    const seen = new Set<string>();
+    for (const { field, result } of e.fields) {
       for (const entity of result.entities)
-        rows.mentions.push({ documentId: e.id, entity: entity.id, count: entity.mentions.length });
-      for (const a of result.announcements)
+        counts.set(entity.id, (counts.get(entity.id) ?? 0) + entity.mentions.length);
+      for (const a of result.announcements) {
+        const key = JSON.stringify([field, a.evidence.start, a.type, a.subject, a.objects, a.rule]);
+        if (seen.has(key)) continue;
+        seen.add(key);
         rows.announcements.push({
           documentId: e.id,
           type: a.type,
@@ -234,7 +242,9 @@ function rowsOf(extractions: ReturnType<typeof extractionOf>[]): ExtractionRows 
           version: a.version,
           evidence: a.evidence.text,
         });
+      }
     }
+    for (const [entity, count] of counts) rows.mentions.push({ documentId: e.id, entity, count });
   }
   return rows;
 }
