@@ -6,6 +6,7 @@ import { extractCommand } from './commands/extract.js';
 import { fileCommands } from './commands/files.js';
 import { mindshareCommand } from './commands/mindshare.js';
 import { reextractCommand } from './commands/reextract.js';
+import { serviceCommands } from './commands/service.js';
 import { sourcesCommand } from './commands/sources.js';
 import { timelineCommand } from './commands/timeline.js';
 import { migrateCommand, workerCommand } from './commands/worker.js';
@@ -30,6 +31,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 sourcesCommand(program);
 crawlCommand(program);
+serviceCommands(program);
 workerCommand(program);
 migrateCommand(program);
 extractCommand(program);

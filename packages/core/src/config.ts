@@ -78,6 +78,16 @@ const FIELDS = {
     schema: z.coerce.number().int().min(1).max(64).default(2),
     doc: 'Requests at once to one host, across all workers.',
   },
+  minIntervalS: {
+    env: 'FRAMELINE_MIN_INTERVAL_S',
+    schema: z.coerce.number().int().min(60).default(900),
+    doc: 'Shortest poll interval of a source that polls as often as it posts (seconds).',
+  },
+  maxIntervalS: {
+    env: 'FRAMELINE_MAX_INTERVAL_S',
+    schema: z.coerce.number().int().min(60).default(86_400),
+    doc: 'Longest poll interval of such a source, and the longest a server can hold a poll off (seconds).',
+  },
   hostDelayMs: {
     env: 'FRAMELINE_HOST_DELAY_MS',
     schema: z.coerce.number().int().min(0).default(1_000),

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PermanentError, TransientError, toError } from '@frameline/core';
 import { bareHostname, resolveChecked } from './address.js';
-import { parseRetryAfter } from './backoff.js';
+import { freshnessMs, parseRetryAfter } from './backoff.js';
 import { ACCEPT_ENCODING, readBody } from './body.js';
 import { networkError, statusError } from './classify.js';
 import type { HostLimiter } from './limiter.js';
@@ -53,6 +53,8 @@ export interface FetchResult {
   validators: Validators;
   notModified: boolean;
   durationMs: number;
+  /** How long the server says this answer stays fresh (Cache-Control, Expires), or null. */
+  freshForMs: number | null;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -192,6 +194,11 @@ async function follow(
         validators: { etag: header(res, 'etag'), lastModified: header(res, 'last-modified') },
         notModified,
         durationMs: Math.round(performance.now() - ctx.started),
+        freshForMs: freshnessMs({
+          cacheControl: header(res, 'cache-control'),
+          expires: header(res, 'expires'),
+          date: header(res, 'date'),
+        }),
       });
       if (status === 304) {
         res.destroy();

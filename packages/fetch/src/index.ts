@@ -4,7 +4,7 @@
  * against fetching private or internal addresses.
  */
 export { isPrivateAddress } from './address.js';
-export { backoffDelay, MAX_RETRY_AFTER_MS, parseRetryAfter } from './backoff.js';
+export { backoffDelay, freshnessMs, MAX_RETRY_AFTER_MS, parseRetryAfter } from './backoff.js';
 export { type FetchOptions, type FetchResult, fetchUrl, type Validators } from './fetch-url.js';
 export type { HostLimiter, HostLimiterOptions } from './limiter.js';
 export { type MemoryHostLimiter, memoryHostLimiter } from './memory-limiter.js';

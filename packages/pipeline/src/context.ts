@@ -1,6 +1,6 @@
 import type { Config, Logger } from '@frameline/core';
 import type { FetchOptions } from '@frameline/fetch';
-import type { SourceRow, Sql } from '@frameline/store';
+import type { PollPolicy, SourceRow, Sql } from '@frameline/store';
 import type { RuleSet } from '@frameline/tag';
 import type { JobMap, QueueName } from './queues.js';
 
@@ -18,6 +18,15 @@ export interface StageContext {
   ruleSetFor: (version: string) => Promise<RuleSet>;
   fetchOptions: FetchOptions;
   enqueue: Enqueue;
+}
+
+/** How the stages space a source's polls, from the settings and what the server said of its answer. */
+export function pollPolicy(config: Config, freshForMs: number | null = null): PollPolicy {
+  return {
+    minIntervalS: config.minIntervalS,
+    maxIntervalS: Math.max(config.minIntervalS, config.maxIntervalS),
+    freshForS: freshForMs === null ? null : Math.min(freshForMs / 1000, config.maxIntervalS),
+  };
 }
 
 /** A job that failed for good: its queue, id and last error. */

@@ -4,6 +4,9 @@ import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queue
 import { retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
 
+/** Failures a long-running runner keeps (the newest). */
+const KEEP_FAILURES = 1_000;
+
 interface LocalJob {
   queue: QueueName;
   id: string;
@@ -27,7 +30,15 @@ export class LocalRunner {
 
   constructor(
     base: Omit<StageContext, 'enqueue'>,
-    private readonly opts: { concurrency: number; retryBaseMs: number },
+    private readonly opts: {
+      concurrency: number;
+      retryBaseMs: number;
+      /**
+       * A long-running runner (`frameline run`) forgets a job's id once it has settled and keeps only the last
+       * failures; a crawl's runner keeps them all, to dedupe and report.
+       */
+      longRunning?: boolean;
+    },
   ) {
     this.ctx = { ...base, enqueue: this.enqueue };
   }
@@ -80,26 +91,28 @@ export class LocalRunner {
         number: job.attemptsMade + 1,
         isLast: job.attemptsMade + 1 >= attempts,
       });
-      this.settle();
+      this.settle(job);
     } catch (thrown) {
       const err = toError(thrown);
       job.attemptsMade++;
       if (err instanceof PermanentError || job.attemptsMade >= attempts || this.stopped) {
         this.failures.push({ queue: job.queue, jobId: job.id, error: describeError(err) });
-        this.settle();
+        if (this.opts.longRunning && this.failures.length > KEEP_FAILURES) this.failures.shift();
+        this.settle(job);
         return;
       }
       const delay = retryDelayMs(job.attemptsMade, this.opts.retryBaseMs, err);
       this.ctx.log.debug({ jobId: job.id, delay, err: describeError(err) }, 'retrying job');
       setTimeout(() => {
-        if (this.stopped) return this.settle();
+        if (this.stopped) return this.settle(job);
         this.waiting.get(job.queue)?.push(job);
         this.pump(job.queue);
       }, delay);
     }
   }
 
-  private settle(): void {
+  private settle(job: LocalJob): void {
+    if (this.opts.longRunning) this.seen.delete(job.id);
     this.outstanding--;
     if (this.outstanding === 0) for (const resolve of this.idle.splice(0)) resolve();
   }

@@ -22,6 +22,8 @@ export interface SourceRow {
   pausedAt: Date | null;
   /** Hosts or IPs this source may fetch although they resolve to private addresses (its own allowance). */
   allowHosts: string[];
+  /** Whether the poll interval follows the source's posting frequency (it was added without an interval). */
+  adaptive: boolean;
 }
 
 export { ARTICLE_MODES, type ArticleMode } from '@frameline/core';
@@ -48,7 +50,7 @@ function columns(sql: Sql) {
     last_modified as "lastModified", next_fetch_at as "nextFetchAt", last_fetched_at as "lastFetchedAt",
     last_ok_at as "lastOkAt", error_count as "errorCount", last_error_code as "lastErrorCode",
     last_error as "lastError", last_error_at as "lastErrorAt", paused_at as "pausedAt",
-    allow_hosts as "allowHosts"`;
+    allow_hosts as "allowHosts", adaptive`;
 }
 
 /** A source fails this many times in a row before it is paused (it then needs `sources resume`). */
@@ -66,6 +68,8 @@ export async function addSource(sql: Sql, s: NewSource): Promise<{ source: Sourc
     selectors: s.selectors ? sql.json(s.selectors) : null,
     article_mode: s.articleMode ?? 'auto',
     poll_interval_s: s.pollIntervalS ?? 3600,
+    // A source given an interval keeps it; one without polls as often as it posts.
+    adaptive: s.pollIntervalS === undefined,
     allow_hosts: s.allowHosts ?? [],
   };
   const inserted = await sql<SourceRow[]>`
@@ -147,21 +151,86 @@ export async function nextDueAt(sql: Sql): Promise<Date | null> {
   return row?.at ?? null;
 }
 
+/** How polls are spaced: the clamp of adaptive intervals, the server's freshness, and the jitter. */
+export interface PollPolicy {
+  minIntervalS: number;
+  maxIntervalS: number;
+  /** How long the server said this answer stays fresh (Cache-Control, Expires), if it did. */
+  freshForS?: number | null;
+  /** Fraction of the interval added or taken at random, so sources added together spread out. */
+  jitter?: number;
+}
+
+const DEFAULT_POLICY: PollPolicy = { minIntervalS: 900, maxIntervalS: 86_400 };
+const WEEK_S = 7 * 86_400;
+
+/**
+ * The SET fragment that schedules a source's next poll after a successful fetch, reading `polled.interval`
+ * from `polledFrom`. An adaptive source's interval becomes a week divided by the documents it published in
+ * the last week (dated by their feed, else by when we first saw them), clamped; no poll comes before the
+ * server's answer goes stale (the freshness a fetch reported is kept for the parse that follows it); the
+ * jitter is ±10% by default.
+ */
+function nextPoll(sql: Sql, policy: PollPolicy) {
+  const jitter = 1 + (Math.random() * 2 - 1) * (policy.jitter ?? 0.1);
+  const fresh = Math.max(0, Math.round(policy.freshForS ?? 0));
+  return sql`
+    poll_interval_s = polled.interval,
+    fresh_until = case when ${fresh}::int > 0 then now() + make_interval(secs => ${fresh}::int) else fresh_until end,
+    next_fetch_at = greatest(
+      case when ${fresh}::int > 0 then now() + make_interval(secs => ${fresh}::int) else coalesce(fresh_until, now()) end,
+      now() + make_interval(secs => least(${policy.maxIntervalS}::int, round(${jitter}::float8 * polled.interval)::int)))`;
+}
+
+/** The FROM fragment `nextPoll` reads: the source's interval as its posting frequency sets it. */
+function polledFrom(sql: Sql, id: number, policy: PollPolicy) {
+  return sql`(
+    select case when s.adaptive then least(${policy.maxIntervalS}::int, greatest(${policy.minIntervalS}::int,
+             (${WEEK_S}::int / greatest(1, (select count(*) from documents d where d.source_id = s.id
+               and coalesce(d.published_at, d.first_seen_at) > now() - interval '7 days')))::int))
+           else s.poll_interval_s end as interval
+    from sources s where s.id = ${id}
+  ) polled`;
+}
+
+/**
+ * Claim up to `limit` due sources for polling: each gets a lease (its next poll moves `leaseS` ahead, so a
+ * poll whose job dies is retried then), and is returned with the due time it was claimed at, which names the
+ * poll (the fetch job's slot). Concurrent schedulers never claim the same source twice.
+ */
+export async function claimDueSources(
+  sql: Sql,
+  opts: { limit: number; leaseS: number },
+): Promise<{ id: number; dueAt: Date }[]> {
+  return sql<{ id: number; dueAt: Date }[]>`
+    with due as (
+      select id, next_fetch_at from sources
+      where paused_at is null and next_fetch_at <= now()
+      order by next_fetch_at, id limit ${opts.limit}
+      for update skip locked
+    )
+    update sources s set next_fetch_at = now() + make_interval(secs => ${opts.leaseS}::int)
+    from due where s.id = due.id
+    returning s.id, due.next_fetch_at as "dueAt"`;
+}
+
 /** Record a source as healthy (a 304, or a 200 that parsed); validators are only replaced when given. */
 export async function markSourceOk(
   sql: Sql,
   id: number,
-  update: { etag?: string | null; lastModified?: string | null },
+  update: { etag?: string | null; lastModified?: string | null; poll?: PollPolicy },
 ): Promise<void> {
   const setValidators = update.etag !== undefined || update.lastModified !== undefined;
+  const policy = update.poll ?? DEFAULT_POLICY;
   await sql`
     update sources set
       last_fetched_at = now(), last_ok_at = now(), error_count = 0,
       last_error_code = null, last_error = null, last_error_at = null,
-      next_fetch_at = now() + make_interval(secs => poll_interval_s),
+      ${nextPoll(sql, policy)},
       etag = case when ${setValidators} then ${update.etag ?? null} else etag end,
       last_modified = case when ${setValidators} then ${update.lastModified ?? null} else last_modified end,
       updated_at = now()
+    from ${polledFrom(sql, id, policy)}
     where id = ${id}`;
 }
 
@@ -203,17 +272,19 @@ export async function resumeSource(sql: Sql, id: number): Promise<boolean> {
 export async function markSourceFetched(
   sql: Sql,
   id: number,
-  update: { url?: string | null },
+  update: { url?: string | null; poll?: PollPolicy },
 ): Promise<void> {
+  const policy = update.poll ?? DEFAULT_POLICY;
   await sql`
     update sources set
       last_fetched_at = now(),
-      next_fetch_at = now() + make_interval(secs => poll_interval_s),
+      ${nextPoll(sql, policy)},
       -- A redirect onto a URL another source already has keeps the old URL rather than failing the fetch.
       url = case when ${update.url ?? null}::text is null
                    or exists (select 1 from sources o where o.url = ${update.url ?? null}) then url
                  else ${update.url ?? null} end,
       updated_at = now()
+    from ${polledFrom(sql, id, policy)}
     where id = ${id}`;
 }
 

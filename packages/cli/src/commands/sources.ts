@@ -58,7 +58,7 @@ interface AddFlags {
   tag?: string[];
   selector?: string[];
   articles: ArticleMode;
-  interval: number;
+  interval?: number;
   discover: boolean;
   json?: boolean;
 }
@@ -89,7 +89,7 @@ async function addOne(rt: Runtime, rawUrl: string, o: AddFlags, selectors: Recor
     tags: o.tag ?? [],
     selectors,
     articleMode: o.articles,
-    pollIntervalS: o.interval,
+    ...(o.interval === undefined ? {} : { pollIntervalS: o.interval }),
   });
 }
 
@@ -158,7 +158,7 @@ export function sourcesCommand(program: Command): void {
           const tags = s.tags.length > 0 ? ` [${s.tags.join(', ')}]` : '';
           out(`${String(s.id).padStart(4)}  ${state.padEnd(7)} ${s.name ?? s.url}${tags}`);
           out(
-            `        ${s.url}  (${s.kind}, ${s.documents} documents, every ${s.pollIntervalS}s, next ${s.nextFetchAt.toISOString()})`,
+            `        ${s.url}  (${s.kind}, ${s.documents} documents, every ${s.pollIntervalS}s${s.adaptive ? ' as it posts' : ' fixed'}, next ${s.nextFetchAt.toISOString()})`,
           );
           if (s.lastError) out(`        last error (${s.errorCount}x): ${s.lastError}`);
         }
@@ -207,7 +207,7 @@ export function sourcesCommand(program: Command): void {
       'auto',
     )
     .option('--interval <seconds>', 'poll interval in seconds (min 60)', intervalOption, 3600)
-    .action(async (fileOrUrl: string, o: { tag?: string[]; articles: ArticleMode; interval: number }) => {
+    .action(async (fileOrUrl: string, o: { tag?: string[]; articles: ArticleMode; interval?: number }) => {
       const { fetchUrl } = await import('@frameline/fetch');
       const { parseOpml } = await import('@frameline/parse');
       const { addSource } = await import('@frameline/store');
@@ -231,7 +231,7 @@ export function sourcesCommand(program: Command): void {
             name: outline.title,
             tags: [...(o.tag ?? []), ...outline.category],
             articleMode: o.articles,
-            pollIntervalS: o.interval,
+            ...(o.interval === undefined ? {} : { pollIntervalS: o.interval }),
           });
           if (created) added++;
         }

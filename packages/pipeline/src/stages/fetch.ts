@@ -8,7 +8,7 @@ import {
   markSourceOk,
   recordFetch,
 } from '@frameline/store';
-import { fetchOptionsFor, type Processor } from '../context.js';
+import { fetchOptionsFor, type Processor, pollPolicy } from '../context.js';
 import { MAX_RETRY_DELAY_MS } from '../retry.js';
 
 /**
@@ -40,12 +40,13 @@ export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
       errorCode: null,
       error: null,
     });
+    const poll = pollPolicy(ctx.config, res.freshForMs);
     if (res.notModified) {
-      await markSourceOk(ctx.sql, source.id, {});
+      await markSourceOk(ctx.sql, source.id, { poll });
       log.debug('not modified');
       return { status: res.status, fetchId };
     }
-    await markSourceFetched(ctx.sql, source.id, { url: res.permanentRedirect });
+    await markSourceFetched(ctx.sql, source.id, { url: res.permanentRedirect, poll });
     await ctx.enqueue('parse', { fetchId, sourceId: source.id, crawlId: payload.crawlId });
     log.debug({ status: res.status, bytes: res.bytes }, 'fetched');
     return { status: res.status, fetchId };

@@ -12,7 +12,7 @@ import {
   type StoredFetch,
   upsertDocuments,
 } from '@frameline/store';
-import type { Processor, StageContext } from '../context.js';
+import { type Processor, pollPolicy, type StageContext } from '../context.js';
 import { toDocumentInput, wantsArticle } from '../items.js';
 import { type DocumentRef, EXTRACT_BATCH } from '../queues.js';
 
@@ -60,7 +60,11 @@ async function parseAndStore(
     new: result.created,
     updated: result.updated,
   });
-  await markSourceOk(ctx.sql, source.id, { etag: fetched.etag, lastModified: fetched.lastModified });
+  await markSourceOk(ctx.sql, source.id, {
+    etag: fetched.etag,
+    lastModified: fetched.lastModified,
+    poll: pollPolicy(ctx.config),
+  });
   const guids = docs.map((d) => d.guid);
   const duplicates = await markDuplicates(ctx.sql, source.id, guids);
   const wanted = new Set(

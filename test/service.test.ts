@@ -1,0 +1,146 @@
+import { addSource, claimDueSources, markSourceOk, upsertDocuments } from '@frameline/store';
+import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startCli } from './helpers/cli.js';
+import { createTestDatabase, type TestDatabase } from './helpers/db.js';
+import { type Distributed, distributed } from './helpers/redis.js';
+import { quasarflowFeed } from './helpers/rules.js';
+
+/** Wait until `check` holds, polling; fails with `what` after `ms`. */
+async function eventually(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('polling schedule (store)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  test('two schedulers claiming at once never claim one source twice; a claim holds it for its lease', async () => {
+    for (let k = 0; k < 30; k++) await addSource(db.sql, { url: `https://example.org/claim-${k}.xml` });
+    const claims = await Promise.all(
+      Array.from({ length: 4 }, () => claimDueSources(db.sql, { limit: 20, leaseS: 600 })),
+    );
+    const ids = claims.flat().map((c) => c.id);
+    expect(ids.length).toBe(30);
+    expect(new Set(ids).size).toBe(30);
+    expect(await claimDueSources(db.sql, { limit: 20, leaseS: 600 })).toEqual([]);
+  });
+
+  test('an adaptive source polls as often as it posts, clamped; a fixed one keeps its interval; freshness holds polls off', async () => {
+    const policy = { minIntervalS: 900, maxIntervalS: 86_400, jitter: 0 };
+    const { source: busy } = await addSource(db.sql, { url: 'https://example.org/busy.xml' });
+    const { source: quiet } = await addSource(db.sql, { url: 'https://example.org/quiet.xml' });
+    const { source: fixed } = await addSource(db.sql, {
+      url: 'https://example.org/fixed.xml',
+      pollIntervalS: 7200,
+    });
+    const now = Date.now();
+    const posts = (n: number, everyH: number) =>
+      Array.from({ length: n }, (_, k) => ({
+        guid: `p${k}`,
+        url: null,
+        canonicalUrl: null,
+        title: `post ${k}`,
+        author: null,
+        publishedAt: new Date(now - k * everyH * 3600_000).toISOString(),
+        publishedFrom: 'rss:published',
+        updatedAt: null,
+        html: null,
+        text: `post ${k}`,
+      }));
+    await upsertDocuments(db.sql, busy.id, null, posts(28, 6)); // 28 in the week: every 6 h
+    await upsertDocuments(db.sql, fixed.id, null, posts(28, 6));
+    for (const s of [busy, quiet, fixed]) await markSourceOk(db.sql, s.id, { poll: policy });
+    const rows = await db.sql<{ id: number; interval: number; inS: number }[]>`
+      select id, poll_interval_s as interval, extract(epoch from next_fetch_at - now())::int as "inS"
+      from sources where id in (${busy.id}, ${quiet.id}, ${fixed.id}) order by id`;
+    expect(rows.map((r) => r.interval)).toEqual([604_800 / 28, 86_400, 7200]);
+    for (const r of rows) expect(Math.abs(r.inS - r.interval)).toBeLessThanOrEqual(2);
+    // The server says its answer stays fresh for three days: no poll before then, even for the busy source.
+    await markSourceOk(db.sql, busy.id, { poll: { ...policy, freshForS: 3 * 86_400 } });
+    // The parse that follows knows nothing of it, and keeps it.
+    await markSourceOk(db.sql, busy.id, { poll: policy });
+    const [held] = await db.sql<{ inS: number }[]>`
+      select extract(epoch from next_fetch_at - now())::int as "inS" from sources where id = ${busy.id}`;
+    expect(held?.inS).toBeGreaterThanOrEqual(3 * 86_400 - 2);
+  });
+});
+
+describe('frameline run and frameline scheduler', () => {
+  let server: FixtureServer;
+  let setup: Distributed;
+  const processes: ReturnType<typeof startCli>[] = [];
+
+  beforeAll(async () => {
+    server = await startFixtureServer({
+      routes: {
+        '/a.xml': { body: quasarflowFeed(4) },
+        '/b.xml': { body: quasarflowFeed(6) },
+        '/c.xml': { body: quasarflowFeed(3) },
+      },
+    });
+    setup = await distributed({ FRAMELINE_HOST_DELAY_MS: '0' });
+  });
+  afterAll(async () => {
+    await setup?.teardown(processes);
+    await server?.close();
+  });
+
+  async function documents(): Promise<number> {
+    const [row] = await setup.db.sql<{ n: number }[]>`select count(*)::int as n from documents`;
+    return row?.n ?? 0;
+  }
+
+  test('run (workers and scheduler in one process) polls due sources by itself and stops cleanly on Ctrl-C', async () => {
+    const { source } = await addSource(setup.db.sql, { url: server.url('/a.xml'), articleMode: 'never' });
+    const run = startCli(['run'], setup.env);
+    processes.push(run);
+    await eventually('the source to be polled', async () => (await documents()) === 4);
+    await eventually('the extraction', async () => {
+      const [row] = await setup.db.sql<{ n: number }[]>`select count(*)::int as n from extractions`;
+      return row?.n === 4;
+    });
+    const [polled] = await setup.db.sql<{ lastOk: Date | null; next: Date }[]>`
+      select last_ok_at as "lastOk", next_fetch_at as next from sources where id = ${source.id}`;
+    expect(polled?.lastOk).not.toBeNull();
+    // Polled once and scheduled for later, not again at once.
+    expect(polled?.next.getTime()).toBeGreaterThan(Date.now() + 60_000);
+    run.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(server.hits('/a.xml').length).toBe(1);
+  });
+
+  test('scheduler alone queues polls that a separate worker makes', async () => {
+    await addSource(setup.db.sql, { url: server.url('/b.xml'), articleMode: 'never' });
+    const scheduler = startCli(['scheduler'], setup.env);
+    const worker = startCli(['worker'], setup.env);
+    processes.push(scheduler, worker);
+    await eventually('the worker to poll the new source', async () => (await documents()) === 10);
+    scheduler.kill('SIGTERM');
+    worker.kill('SIGTERM');
+    expect((await scheduler.done).code).toBe(0);
+    expect((await worker.done).code).toBe(0);
+    expect(server.hits('/b.xml').length).toBe(1);
+  });
+
+  test('run without Redis runs the stages in its own process', async () => {
+    await addSource(setup.db.sql, { url: server.url('/c.xml'), articleMode: 'never' });
+    const run = startCli(['run'], { ...setup.env, REDIS_URL: undefined });
+    processes.push(run);
+    await eventually('the in-process poll', async () => (await documents()) === 13);
+    run.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('scheduler and stages in this process');
+  });
+});
