@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Claim, matchClaims, prf } from './lib.js';
-import { type NamedItem, normaliseName } from './names.js';
+import { maxMatching, type NamedItem, normaliseName } from './names.js';
 
 function read(path: string): Map<string, NamedItem> {
   const items = new Map<string, NamedItem>();
@@ -18,29 +18,6 @@ function read(path: string): Map<string, NamedItem> {
     items.set(item.ref, item);
   }
   return items;
-}
-
-/** Maximum one-to-one matching; `pairs[left] = right or -1`. */
-function match(edges: number[][], rights: number): number[] {
-  const ofRight = new Array<number>(rights).fill(-1);
-  const augment = (l: number, seen: Set<number>): boolean => {
-    for (const r of edges[l] ?? []) {
-      if (seen.has(r)) continue;
-      seen.add(r);
-      const holder = ofRight[r] as number;
-      if (holder === -1 || augment(holder, seen)) {
-        ofRight[r] = l;
-        return true;
-      }
-    }
-    return false;
-  };
-  for (let l = 0; l < edges.length; l++) augment(l, new Set());
-  const pairs = new Array<number>(edges.length).fill(-1);
-  ofRight.forEach((l, r) => {
-    if (l >= 0) pairs[l] = r;
-  });
-  return pairs;
 }
 
 const [pathA, pathB] = process.argv.slice(2);
@@ -61,7 +38,7 @@ for (const [ref, gold] of a) {
     const wanted = namesOf(g);
     return otherNames.flatMap((names, j) => ([...wanted].some((w) => names.has(w)) ? [j] : []));
   });
-  const pairs = match(edges, other.entities.length);
+  const pairs = maxMatching(edges, other.entities.length);
   // B's entities are named by the A entity they matched, else by a name of their own.
   const idOfB = new Map<string, string>();
   other.entities.forEach((e, j) => {

@@ -164,7 +164,7 @@ export function normaliseName(name: string): string {
 }
 
 /** Maximum one-to-one matching of a bipartite graph given as adjacency lists; `pairs[left] = right or -1`. */
-function maxMatching(edges: number[][], rights: number): number[] {
+export function maxMatching(edges: number[][], rights: number): number[] {
   const ofRight = new Array<number>(rights).fill(-1);
   const augment = (l: number, seen: Set<number>): boolean => {
     for (const r of edges[l] ?? []) {

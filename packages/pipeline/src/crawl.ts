@@ -7,11 +7,10 @@ import {
   type SourceOutcome,
   type SourceRow,
 } from '@frameline/store';
-import { BullTransport } from './bullmq.js';
 import type { Enqueue, JobFailure } from './context.js';
 import { LocalRunner } from './local-runner.js';
 import { type JobMap, jobIdFor } from './queues.js';
-import { type Runtime, stageBase } from './runtime.js';
+import { connectTransport, type Runtime, stageBase } from './runtime.js';
 
 export interface CrawlOptions {
   /** Fetch every unpaused source, due or not. */
@@ -85,11 +84,7 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
   const base = stageBase(rt);
   let failures: JobFailure[] = [];
   if (rt.config.redisUrl) {
-    const transport = await BullTransport.connect({
-      redisUrl: rt.config.redisUrl,
-      prefix: rt.config.queuePrefix,
-      log: rt.log,
-    });
+    const transport = await connectTransport(rt);
     try {
       await enqueueFetches(transport.enqueue, sources, crawlId, force);
       if (sources.length > 0) {

@@ -9,7 +9,7 @@ export { LocalRunner } from './local-runner.js';
 export { ATTEMPTS, isQueueName, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
 export { type ReextractOptions, type ReextractReport, reextract } from './reextract.js';
 export { MAX_RETRY_DELAY_MS, retryDelayMs } from './retry.js';
-export { openFetchOptions, openRuntime, type Runtime, stageBase } from './runtime.js';
+export { connectTransport, openFetchOptions, openRuntime, type Runtime, stageBase } from './runtime.js';
 export { POLL_LEASE_S, runScheduler, type SchedulerOptions } from './scheduler.js';
 export { PROCESSORS } from './stages/index.js';
 export { runWorker, type WorkerOptions } from './worker.js';

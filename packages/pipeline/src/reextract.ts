@@ -9,12 +9,11 @@ import {
   scopeDocuments,
 } from '@frameline/store';
 import type { RuleSet } from '@frameline/tag';
-import { BullTransport } from './bullmq.js';
 import type { JobFailure, StageContext } from './context.js';
 import { newCrawlId } from './crawl.js';
 import { type DiffReport, ExtractionDiff } from './extraction-diff.js';
 import { EXTRACT_BATCH, type JobMap } from './queues.js';
-import { type Runtime, stageBase } from './runtime.js';
+import { connectTransport, type Runtime, stageBase } from './runtime.js';
 import { extractionOf, extractStage } from './stages/extract.js';
 
 export interface ReextractOptions extends ReextractScope {
@@ -192,11 +191,7 @@ async function fanOut(
   scope: ReextractScope,
   o: RunOptions,
 ): Promise<{ extracted: number; failures: JobFailure[] }> {
-  const transport = await BullTransport.connect({
-    redisUrl: rt.config.redisUrl as string,
-    prefix: rt.config.queuePrefix,
-    log: rt.log,
-  });
+  const transport = await connectTransport(rt);
   const runId = newCrawlId();
   try {
     let queued = 0;

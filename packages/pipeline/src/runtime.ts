@@ -10,6 +10,7 @@ import {
 import { migrate, openStore, registerRuleSet, type Store } from '@frameline/store';
 import { loadRuleSet, type RuleSet } from '@frameline/tag';
 import { Redis } from 'ioredis';
+import { BullTransport } from './bullmq.js';
 import type { StageContext } from './context.js';
 import { ruleSetLookup } from './rule-sets.js';
 
@@ -25,6 +26,12 @@ export interface Runtime {
   ruleSetFor: (version: string) => Promise<RuleSet>;
   fetchOptions: FetchOptions;
   close(): Promise<void>;
+}
+
+/** The BullMQ transport of the runtime's Redis (REDIS_URL must be set). */
+export function connectTransport(rt: Runtime): Promise<BullTransport> {
+  if (!rt.config.redisUrl) throw new Error('no REDIS_URL: the queues need Redis');
+  return BullTransport.connect({ redisUrl: rt.config.redisUrl, prefix: rt.config.queuePrefix, log: rt.log });
 }
 
 /** What every stage processor gets from the runtime (the transport adds `enqueue`). */

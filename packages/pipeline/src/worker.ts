@@ -1,6 +1,5 @@
-import { BullTransport } from './bullmq.js';
 import { QUEUES, type QueueName } from './queues.js';
-import { type Runtime, stageBase } from './runtime.js';
+import { connectTransport, type Runtime, stageBase } from './runtime.js';
 
 export interface WorkerOptions {
   stages?: readonly QueueName[];
@@ -21,11 +20,7 @@ export async function runWorker(rt: Runtime, opts: WorkerOptions = {}): Promise<
     );
   }
   const stages = opts.stages ?? QUEUES;
-  const transport = await BullTransport.connect({
-    redisUrl: rt.config.redisUrl,
-    prefix: rt.config.queuePrefix,
-    log: rt.log,
-  });
+  const transport = await connectTransport(rt);
   transport.startWorkers(stageBase(rt), {
     stages,
     concurrency: opts.concurrency ?? rt.config.concurrency,

@@ -19,7 +19,7 @@ export function serviceCommands(program: Command): void {
     )
     .option('--concurrency <n>', 'jobs at once per stage', parseIntOption('--concurrency'))
     .action(async (o: { concurrency?: number }) => {
-      const { BullTransport, LocalRunner, runScheduler, stageBase } = await import('@frameline/pipeline');
+      const { connectTransport, LocalRunner, runScheduler, stageBase } = await import('@frameline/pipeline');
       await withRuntime(async (rt, signal) => {
         await ensureSources(rt);
         const concurrency = o.concurrency ?? rt.config.concurrency;
@@ -27,11 +27,7 @@ export function serviceCommands(program: Command): void {
           if (queued > 0) rt.log.info({ queued }, 'polls queued');
         };
         if (rt.config.redisUrl) {
-          const transport = await BullTransport.connect({
-            redisUrl: rt.config.redisUrl,
-            prefix: rt.config.queuePrefix,
-            log: rt.log,
-          });
+          const transport = await connectTransport(rt);
           try {
             transport.startWorkers(stageBase(rt), {
               stages: ['fetch', 'parse', 'article', 'extract'],
@@ -73,14 +69,10 @@ export function serviceCommands(program: Command): void {
           '`frameline scheduler` needs REDIS_URL and DATABASE_URL; on one machine `frameline run` does everything',
         );
       }
-      const { BullTransport, runScheduler } = await import('@frameline/pipeline');
+      const { connectTransport, runScheduler } = await import('@frameline/pipeline');
       await withRuntime(async (rt, signal) => {
         await ensureSources(rt);
-        const transport = await BullTransport.connect({
-          redisUrl: rt.config.redisUrl as string,
-          prefix: rt.config.queuePrefix,
-          log: rt.log,
-        });
+        const transport = await connectTransport(rt);
         note(`frameline scheduler ${process.pid}: queueing polls as sources fall due; Ctrl-C stops`);
         try {
           await runScheduler(rt, { enqueue: transport.enqueue, signal });

@@ -52,6 +52,22 @@ function intervalOption(value: string): number {
   return n;
 }
 
+/** The options `sources add` and `sources import` share: linked pages, and a fixed poll interval. */
+function pollingOptions(command: Command): Command {
+  return command
+    .option(
+      '--articles <mode>',
+      `fetch items' linked pages: ${ARTICLE_MODES.join(', ')}`,
+      articleMode,
+      'auto',
+    )
+    .option(
+      '--interval <seconds>',
+      'a fixed poll interval in seconds, min 60 (default: as often as the source posts)',
+      intervalOption,
+    );
+}
+
 interface AddFlags {
   name?: string;
   kind?: string;
@@ -96,8 +112,7 @@ async function addOne(rt: Runtime, rawUrl: string, o: AddFlags, selectors: Recor
 export function sourcesCommand(program: Command): void {
   const sources = program.command('sources').description('manage the feeds and pages frameline polls');
 
-  sources
-    .command('add <url...>')
+  pollingOptions(sources.command('add <url...>'))
     .description('add sources: a feed URL, or a site URL whose feed is discovered')
     .option('--name <name>', 'a display name (with a single URL; default: the feed title)')
     .option('--kind <kind>', `one of ${SOURCE_KINDS.join(', ')} (default: feed, or html with --selector)`)
@@ -108,13 +123,6 @@ export function sourcesCommand(program: Command): void {
       collect,
       [],
     )
-    .option(
-      '--articles <mode>',
-      `fetch items' linked pages: ${ARTICLE_MODES.join(', ')}`,
-      articleMode,
-      'auto',
-    )
-    .option('--interval <seconds>', 'poll interval in seconds (min 60)', intervalOption, 3600)
     .option('--no-discover', 'add the URL as given, without fetching it to find the feed')
     .option('--json', 'print each source as a JSON line')
     .action(async (rawUrls: string[], o: AddFlags) => {
@@ -191,8 +199,7 @@ export function sourcesCommand(program: Command): void {
       });
     });
 
-  sources
-    .command('import <fileOrUrl>')
+  pollingOptions(sources.command('import <fileOrUrl>'))
     .description('add every feed of an OPML subscription list (a file or a URL)')
     .option(
       '--tag <tag>',
@@ -200,13 +207,6 @@ export function sourcesCommand(program: Command): void {
       collect,
       [],
     )
-    .option(
-      '--articles <mode>',
-      `fetch items' linked pages: ${ARTICLE_MODES.join(', ')}`,
-      articleMode,
-      'auto',
-    )
-    .option('--interval <seconds>', 'poll interval in seconds (min 60)', intervalOption, 3600)
     .action(async (fileOrUrl: string, o: { tag?: string[]; articles: ArticleMode; interval?: number }) => {
       const { fetchUrl } = await import('@frameline/fetch');
       const { parseOpml } = await import('@frameline/parse');
