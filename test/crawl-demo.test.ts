@@ -3,7 +3,7 @@ import type { CrawlResult } from '@frameline/pipeline';
 import { addSource } from '@frameline/store';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type CliResult, crawlOnceJson, jsonLines, runCli, startCli } from './helpers/cli.js';
+import { type CliResult, crawlOnceJson, eventually, jsonLines, runCli, startCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { TEST_REDIS_URL } from './helpers/env.js';
 import { deleteKeys, randomPrefix } from './helpers/redis.js';
@@ -171,7 +171,13 @@ describe('a crawl summary lists every source it scheduled', () => {
     // No worker yet: the crawl schedules both fetches and waits.
     const crawl = startCli(['crawl', '--once', '--json', '--force'], env);
     crawl.stdin?.end();
-    await waitFor(async () => (await redis.llen(`${prefix}:fetch:wait`)) === 2, crawl);
+    await eventually(
+      'the crawl to schedule its fetches',
+      async () => (await redis.llen(`${prefix}:fetch:wait`)) === 2,
+      {
+        process: crawl,
+      },
+    );
     await db.sql`update sources set paused_at = now() where url = ${skipped}`;
     const worker = startCli(['worker', '--once'], env);
     try {
@@ -191,13 +197,3 @@ describe('a crawl summary lists every source it scheduled', () => {
     }
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, crawl: { output: CliResult }): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (crawl.output.code !== null || Date.now() > deadline) {
-      throw new Error(`the crawl did not schedule its fetches; stderr:\n${crawl.output.stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

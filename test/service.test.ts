@@ -1,19 +1,10 @@
 import { addSource, claimDueSources, markSourceOk, upsertDocuments } from '@frameline/store';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCli } from './helpers/cli.js';
+import { eventually, startCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { type Distributed, distributed } from './helpers/redis.js';
 import { quasarflowFeed } from './helpers/rules.js';
-
-/** Wait until `check` holds, polling; fails with `what` after `ms`. */
-async function eventually(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('polling schedule (store)', () => {
   let db: TestDatabase;
@@ -104,7 +95,7 @@ describe('frameline run and frameline scheduler', () => {
     const { source } = await addSource(setup.db.sql, { url: server.url('/a.xml'), articleMode: 'never' });
     const run = startCli(['run'], setup.env);
     processes.push(run);
-    await eventually('the source to be polled', async () => (await documents()) === 4);
+    await eventually('the source to be polled', async () => (await documents()) === 4, { process: run });
     await eventually('the extraction', async () => {
       const [row] = await setup.db.sql<{ n: number }[]>`select count(*)::int as n from extractions`;
       return row?.n === 4;
@@ -125,7 +116,9 @@ describe('frameline run and frameline scheduler', () => {
     const scheduler = startCli(['scheduler'], setup.env);
     const worker = startCli(['worker'], setup.env);
     processes.push(scheduler, worker);
-    await eventually('the worker to poll the new source', async () => (await documents()) === 10);
+    await eventually('the worker to poll the new source', async () => (await documents()) === 10, {
+      process: worker,
+    });
     scheduler.kill('SIGTERM');
     worker.kill('SIGTERM');
     expect((await scheduler.done).code).toBe(0);
@@ -137,7 +130,7 @@ describe('frameline run and frameline scheduler', () => {
     await addSource(setup.db.sql, { url: server.url('/c.xml'), articleMode: 'never' });
     const run = startCli(['run'], { ...setup.env, REDIS_URL: undefined });
     processes.push(run);
-    await eventually('the in-process poll', async () => (await documents()) === 13);
+    await eventually('the in-process poll', async () => (await documents()) === 13, { process: run });
     run.kill('SIGINT');
     const result = await run.done;
     expect(result.code, result.stderr).toBe(0);

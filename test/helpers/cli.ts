@@ -116,3 +116,23 @@ export function runGuardedCli(args: string[], env: Record<string, string | undef
   child.stdin?.end('');
   return child.done;
 }
+
+/**
+ * Wait until `check` holds, looking every 100 ms; fails naming `what` after `ms`, or at once when the given
+ * process has exited meanwhile (with its stderr, which says why).
+ */
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  opts: { ms?: number; process?: { output: CliResult } } = {},
+): Promise<void> {
+  const deadline = Date.now() + (opts.ms ?? 30_000);
+  while (!(await check())) {
+    const exited = opts.process && opts.process.output.code !== null;
+    if (exited || Date.now() > deadline) {
+      const stderr = opts.process ? `; stderr:\n${opts.process.output.stderr}` : '';
+      throw new Error(`${exited ? 'the process exited' : 'timed out'} waiting for ${what}${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,4 +1,4 @@
-import { describe, expect, it, test } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backoffDelay, freshnessMs, MAX_RETRY_AFTER_MS, parseRetryAfter } from './backoff.js';
 
 describe('backoffDelay', () => {
@@ -51,18 +51,18 @@ describe('parseRetryAfter', () => {
 
 describe('freshnessMs', () => {
   const none = { cacheControl: null, expires: null, date: null };
-  test('reads s-maxage before max-age, and Expires against the response date', () => {
+  it('reads s-maxage before max-age, and Expires against the response date', () => {
     expect(freshnessMs({ ...none, cacheControl: 'public, max-age=600' })).toBe(600_000);
     expect(freshnessMs({ ...none, cacheControl: 'max-age=600, s-maxage=60' })).toBe(60_000);
     const date = 'Wed, 02 Dec 2026 10:00:00 GMT';
     expect(freshnessMs({ ...none, expires: 'Wed, 02 Dec 2026 11:00:00 GMT', date })).toBe(3_600_000);
   });
-  test('says nothing when the response forbids caching, gives no lifetime or an unreadable one', () => {
+  it('says nothing when the response forbids caching, gives no lifetime or an unreadable one', () => {
     expect(freshnessMs({ ...none, cacheControl: 'no-cache, max-age=600' })).toBeNull();
     expect(freshnessMs(none)).toBeNull();
     expect(freshnessMs({ ...none, expires: '0' })).toBeNull();
   });
-  test('a lifetime longer than a day is held to a day', () => {
+  it('a lifetime longer than a day is held to a day', () => {
     expect(freshnessMs({ ...none, cacheControl: 'max-age=31536000' })).toBe(MAX_RETRY_AFTER_MS);
   });
 });

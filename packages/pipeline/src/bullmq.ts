@@ -71,8 +71,12 @@ export class BullTransport {
     return new BullTransport(opts, redis);
   }
 
-  private ledgerKey(crawlId: string): string {
-    return `${this.opts.prefix}:crawl:${crawlId}:jobs`;
+  /**
+   * A crawl's keys: its ledger (`jobs`, a set of `queue/jobId`), the jobs workers saw end (`done`, a list its
+   * waiter blocks on) and the reasons of those that failed (`failed`, a hash).
+   */
+  private crawlKey(crawlId: string, part: 'jobs' | 'done' | 'failed'): string {
+    return `${this.opts.prefix}:crawl:${crawlId}:${part}`;
   }
 
   /**
@@ -82,7 +86,7 @@ export class BullTransport {
   readonly enqueue: Enqueue = async (queue, payload) => {
     const jobId = jobIdFor(queue, payload);
     if (payload.crawlId) {
-      const key = this.ledgerKey(payload.crawlId);
+      const key = this.crawlKey(payload.crawlId, 'jobs');
       await this.redis.multi().sadd(key, `${queue}/${jobId}`).expire(key, CRAWL_LEDGER_TTL_S).exec();
     }
     await this.queues[queue].add(queue, payload, {
@@ -96,14 +100,6 @@ export class BullTransport {
     });
   };
 
-  private doneKey(crawlId: string): string {
-    return `${this.opts.prefix}:crawl:${crawlId}:done`;
-  }
-
-  private failedKey(crawlId: string): string {
-    return `${this.opts.prefix}:crawl:${crawlId}:failed`;
-  }
-
   /**
    * A worker saw a job of a crawl end for good: take it off the crawl's ledger, note a failure's reason, and
    * wake the crawl's waiter (a list it blocks on).
@@ -112,10 +108,11 @@ export class BullTransport {
     const crawlId = (job.data as { crawlId?: string | null }).crawlId;
     if (!crawlId || !job.id) return;
     const member = `${queue}/${job.id}`;
-    const tx = this.redis.multi().srem(this.ledgerKey(crawlId), member);
-    if (failedReason !== null) tx.hset(this.failedKey(crawlId), member, failedReason);
-    tx.rpush(this.doneKey(crawlId), member);
-    for (const key of [this.failedKey(crawlId), this.doneKey(crawlId)]) tx.expire(key, CRAWL_LEDGER_TTL_S);
+    const tx = this.redis.multi().srem(this.crawlKey(crawlId, 'jobs'), member);
+    if (failedReason !== null) tx.hset(this.crawlKey(crawlId, 'failed'), member, failedReason);
+    tx.rpush(this.crawlKey(crawlId, 'done'), member);
+    for (const key of [this.crawlKey(crawlId, 'failed'), this.crawlKey(crawlId, 'done')])
+      tx.expire(key, CRAWL_LEDGER_TTL_S);
     await tx.exec();
   }
 
@@ -135,7 +132,7 @@ export class BullTransport {
       onProgress?: (left: number, total: number) => void;
     } = {},
   ): Promise<JobFailure[]> {
-    const key = this.ledgerKey(crawlId);
+    const key = this.crawlKey(crawlId, 'jobs');
     const waiter = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     waiter.on('error', (err) => this.opts.log.debug({ err: describeError(err) }, 'redis connection error'));
     const failures: JobFailure[] = [];
@@ -145,16 +142,15 @@ export class BullTransport {
     try {
       for (;;) {
         if (opts.signal?.aborted) throw new Error('stopped while waiting for the crawl to finish');
-        let left: number;
         try {
-          left = await waiter.scard(key);
+          const left = await waiter.scard(key);
           total = Math.max(total, left);
           opts.onProgress?.(left, total);
           if (left === 0) break;
           // Wake on the next finished job, or after a second to look at the signal and the quiet time.
-          const popped = await waiter.blpop(this.doneKey(crawlId), 1);
+          const popped = await waiter.blpop(this.crawlKey(crawlId, 'done'), 1);
           if (popped !== null) {
-            await waiter.ltrim(this.doneKey(crawlId), 1, 0);
+            await waiter.ltrim(this.crawlKey(crawlId, 'done'), 1, 0);
             quietSince = Date.now();
           } else if (Date.now() - quietSince >= reconcileMs) {
             await this.reconcile(key, failures);
@@ -169,14 +165,14 @@ export class BullTransport {
           await sleep(1000);
         }
       }
-      const failed = await waiter.hgetall(this.failedKey(crawlId));
+      const failed = await waiter.hgetall(this.crawlKey(crawlId, 'failed'));
       const known = new Set(failures.map((f) => `${f.queue}/${f.jobId}`));
       for (const [member, error] of Object.entries(failed)) {
         if (known.has(member)) continue;
         const [queue, jobId] = member.split('/') as [QueueName, string];
         failures.push({ queue, jobId, error });
       }
-      await waiter.del(key, this.doneKey(crawlId), this.failedKey(crawlId));
+      await waiter.del(key, this.crawlKey(crawlId, 'done'), this.crawlKey(crawlId, 'failed'));
       return failures;
     } finally {
       waiter.disconnect();

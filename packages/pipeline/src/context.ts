@@ -22,10 +22,11 @@ export interface StageContext {
 
 /** How the stages space a source's polls, from the settings and what the server said of its answer. */
 export function pollPolicy(config: Config, freshForMs: number | null = null): PollPolicy {
+  const maxIntervalS = Math.max(config.minIntervalS, config.maxIntervalS);
   return {
     minIntervalS: config.minIntervalS,
-    maxIntervalS: Math.max(config.minIntervalS, config.maxIntervalS),
-    freshForS: freshForMs === null ? null : Math.min(freshForMs / 1000, config.maxIntervalS),
+    maxIntervalS,
+    freshForS: freshForMs === null ? null : Math.min(freshForMs / 1000, maxIntervalS),
   };
 }
 

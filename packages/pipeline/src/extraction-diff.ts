@@ -1,4 +1,10 @@
-import type { ExtractionRows, StoredDocument } from '@frameline/store';
+import type { ExtractionRows } from '@frameline/store';
+
+/** A document as a report names it. */
+export interface NamedDocument {
+  id: number;
+  title: string | null;
+}
 
 /** Added, removed and changed, counted. */
 export interface ChangeCounts {
@@ -60,7 +66,7 @@ export class ExtractionDiff {
   };
 
   /** Compare the rows before and after for these documents (rows of other documents are ignored). */
-  add(docs: readonly StoredDocument[], before: ExtractionRows, after: ExtractionRows): void {
+  add(docs: readonly NamedDocument[], before: ExtractionRows, after: ExtractionRows): void {
     const byDoc = <T extends { documentId: number }>(rows: readonly T[]) => {
       const m = new Map<number, T[]>();
       for (const r of rows) {
@@ -91,7 +97,7 @@ export class ExtractionDiff {
   }
 
   private mentions(
-    doc: StoredDocument,
+    doc: NamedDocument,
     before: ExtractionRows['mentions'],
     after: ExtractionRows['mentions'],
   ): void {
@@ -112,7 +118,7 @@ export class ExtractionDiff {
     }
   }
 
-  private announcements(doc: StoredDocument, before: Announcement[], after: Announcement[]): void {
+  private announcements(doc: NamedDocument, before: Announcement[], after: Announcement[]): void {
     const left = [...before];
     const right = [...after];
     // The same claim on both sides is no change, whatever its evidence.

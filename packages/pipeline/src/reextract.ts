@@ -1,12 +1,15 @@
 import {
   activateRuleSet,
   activeRuleSet,
+  countScope,
   type ExtractionRows,
   extractionRows,
   getDocuments,
   type ReextractScope,
   registerRuleSet,
-  scopeDocuments,
+  type ScopedDocument,
+  type Sql,
+  scopePage,
 } from '@frameline/store';
 import type { RuleSet } from '@frameline/tag';
 import type { JobFailure, StageContext } from './context.js';
@@ -65,23 +68,19 @@ export async function reextract(rt: Runtime, opts: ReextractOptions = {}): Promi
   const batchSize = opts.batchSize ?? EXTRACT_BATCH;
   const dryRun = opts.dryRun ?? false;
   const baseline = await activeRuleSet(sql);
-  const inScope = (await scopeDocuments(sql, scope, { count: true })).count;
+  const inScope = await countScope(sql, scope);
   const diff = new ExtractionDiff();
+  const before = (ids: number[]) => (baseline ? extractionRows(sql, baseline, ids) : emptyRows());
   let extracted = 0;
   let failures: JobFailure[] = [];
   let mode: ReextractReport['mode'] = 'dry-run';
 
   if (dryRun) {
     // Tag each batch in memory and compare it with the baseline's stored rows.
-    let after = 0;
-    for (;;) {
-      if (opts.signal?.aborted) break;
-      const { ids } = await scopeDocuments(sql, scope, { after, limit: batchSize });
-      if (ids.length === 0) break;
-      after = ids[ids.length - 1] as number;
+    for await (const page of pages(sql, scope, { limit: batchSize, signal: opts.signal })) {
+      const ids = page.map((d) => d.id);
       const docs = await getDocuments(sql, ids);
-      const before = baseline ? await extractionRows(sql, baseline, ids) : emptyRows();
-      diff.add(docs, before, rowsOf(docs.map((d) => extractionOf(d, ruleSet))));
+      diff.add(docs, await before(ids), rowsOf(docs.map((d) => extractionOf(d, ruleSet))));
       extracted += docs.length;
       opts.onProgress?.(extracted, inScope);
     }
@@ -92,36 +91,31 @@ export async function reextract(rt: Runtime, opts: ReextractOptions = {}): Promi
       files: ruleSet.files,
       entities: ruleSet.entities,
     });
-    const todo = (await scopeDocuments(sql, scope, { count: true, missing: ruleSet.version })).count;
-    const alreadyDone = inScope - todo;
-    const progress = (n: number) => opts.onProgress?.(alreadyDone + n, inScope);
-    progress(0);
+    const alreadyDone = inScope - (await countScope(sql, scope, ruleSet.version));
+    const run: RunOptions = {
+      batchSize,
+      signal: opts.signal,
+      progress: (n: number) => opts.onProgress?.(alreadyDone + n, inScope),
+    };
+    run.progress(0);
     if (rt.config.redisUrl) {
       mode = 'bullmq';
-      const r = await fanOut(rt, ruleSet, scope, { batchSize, signal: opts.signal, progress });
-      extracted = r.extracted;
-      failures = r.failures;
+      ({ extracted, failures } = await fanOut(rt, ruleSet, scope, run));
     } else {
       mode = 'in-process';
-      extracted = await inProcess(rt, ruleSet, scope, { batchSize, signal: opts.signal, progress });
+      extracted = await inProcess(rt, ruleSet, scope, run);
     }
     // The report reads back what is stored, so a run that was stopped and resumed reports the whole change.
-    let after = 0;
-    for (;;) {
-      const { ids } = await scopeDocuments(sql, scope, { after, limit: 1000 });
-      if (ids.length === 0) break;
-      after = ids[ids.length - 1] as number;
-      const docs = await getDocuments(sql, ids);
-      const before =
-        baseline && baseline !== ruleSet.version ? await extractionRows(sql, baseline, ids) : null;
-      const now = await extractionRows(sql, ruleSet.version, ids);
-      diff.add(docs, before ?? now, now);
+    // (Against itself, a rule set changes nothing.)
+    if (baseline !== ruleSet.version) {
+      for await (const page of pages(sql, scope, { limit: 1000 })) {
+        const ids = page.map((d) => d.id);
+        diff.add(page, await before(ids), await extractionRows(sql, ruleSet.version, ids));
+      }
     }
   }
 
-  const missing = dryRun
-    ? inScope - extracted
-    : (await scopeDocuments(sql, scope, { count: true, missing: ruleSet.version })).count;
+  const missing = dryRun ? inScope - extracted : await countScope(sql, scope, ruleSet.version);
   const complete = missing === 0 && !(opts.signal?.aborted ?? false);
   const activated = !dryRun && complete && failures.length === 0;
   if (activated) await activateRuleSet(sql, ruleSet.version);
@@ -145,24 +139,31 @@ interface RunOptions {
   progress: (done: number) => void;
 }
 
-/** Batches of documents the rule set has not extracted at their current content, by id. */
-async function* batchesToDo(rt: Runtime, ruleSet: RuleSet, scope: ReextractScope, o: RunOptions) {
+/**
+ * The documents of a scope page by page, by id (with `missing`, those that rule set has not extracted at
+ * their current content), until none are left or the signal fires.
+ */
+async function* pages(
+  sql: Sql,
+  scope: ReextractScope,
+  o: { limit: number; missing?: string; signal?: AbortSignal | undefined },
+) {
   let after = 0;
   for (;;) {
     if (o.signal?.aborted) return;
-    const { refs } = await scopeDocuments(rt.store.sql, scope, {
-      after,
-      limit: o.batchSize,
-      missing: ruleSet.version,
-    });
-    if (refs.length === 0) return;
-    after = (refs[refs.length - 1] as { id: number }).id;
-    const payload: JobMap['extract'] = {
-      documents: refs,
-      ruleSet: ruleSet.version,
-      crawlId: null,
-      bulk: true,
-    };
+    const page = await scopePage(sql, scope, { after, limit: o.limit, missing: o.missing ?? null });
+    if (page.length === 0) return;
+    after = (page[page.length - 1] as ScopedDocument).id;
+    yield page;
+  }
+}
+
+/** Batches of documents the rule set has not extracted at their current content, as bulk extract jobs. */
+async function* batchesToDo(rt: Runtime, ruleSet: RuleSet, scope: ReextractScope, o: RunOptions) {
+  const opts = { limit: o.batchSize, missing: ruleSet.version, signal: o.signal };
+  for await (const page of pages(rt.store.sql, scope, opts)) {
+    const documents = page.map((d) => ({ id: d.id, contentHash: d.contentHash }));
+    const payload: JobMap['extract'] = { documents, ruleSet: ruleSet.version, crawlId: null, bulk: true };
     yield payload;
   }
 }

@@ -20,8 +20,6 @@ export interface Runtime {
   log: Logger;
   store: Store;
   ruleSet: RuleSet;
-  /** The database's active rule set when the runtime opened (this process's own on a new database). */
-  activeRuleSet: string;
   /** Rule sets by version, this process's own or any stored in the database (see `ruleSetLookup`). */
   ruleSetFor: (version: string) => Promise<RuleSet>;
   fetchOptions: FetchOptions;
@@ -65,10 +63,9 @@ export function openFetchOptions(config: Config): FetchOptions {
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   const ruleSet = loadRuleSet(config.rulesFile, { home: config.home });
   const store = await openStore(config, log);
-  let activeRuleSet: string;
   try {
     await migrate(store.sql, log);
-    activeRuleSet = await registerRuleSet(store.sql, {
+    await registerRuleSet(store.sql, {
       version: ruleSet.version,
       name: ruleSet.source,
       files: ruleSet.files,
@@ -110,7 +107,6 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     log,
     store,
     ruleSet,
-    activeRuleSet,
     ruleSetFor: ruleSetLookup(store.sql, ruleSet, config.home),
     fetchOptions,
     close: async () => {

@@ -195,34 +195,51 @@ export interface ReextractScope {
   sourceId?: number | null;
 }
 
-/**
- * Documents in a scope, by id: a count (`count: true`), or the next `limit` after id `after` with their content
- * hashes. With `missing`, only those that rule set has not extracted at their current content.
- */
-export async function scopeDocuments(
-  sql: Sql,
-  scope: ReextractScope,
-  page: { count?: boolean; after?: number; limit?: number; missing?: string },
-): Promise<{ count: number; ids: number[]; refs: { id: number; contentHash: string }[] }> {
-  const where = sql`
+/** A document of a scope: what a batch of work on it names, and its title for reports. */
+export interface ScopedDocument {
+  id: number;
+  contentHash: string;
+  title: string | null;
+}
+
+function scopeWhere(sql: Sql, scope: ReextractScope, missing: string | null) {
+  return sql`
     d.duplicate_of is null
     ${scope.since ? sql`and coalesce(d.published_at, d.first_seen_at) >= ${scope.since}` : sql``}
     ${scope.until ? sql`and coalesce(d.published_at, d.first_seen_at) < ${scope.until}` : sql``}
     ${scope.sourceId ? sql`and d.source_id = ${scope.sourceId}` : sql``}
     ${
-      page.missing
-        ? sql`and not exists (select 1 from extractions e where e.rule_set = ${page.missing}
+      missing
+        ? sql`and not exists (select 1 from extractions e where e.rule_set = ${missing}
                               and e.document_id = d.id and e.content_hash = d.content_hash)`
         : sql``
     }`;
-  if (page.count) {
-    const [row] = await sql<{ n: number }[]>`select count(*)::int as n from documents d where ${where}`;
-    return { count: row?.n ?? 0, ids: [], refs: [] };
-  }
-  const refs = await sql<{ id: number; contentHash: string }[]>`
-    select d.id, d.content_hash as "contentHash" from documents d
-    where ${where} and d.id > ${page.after ?? 0} order by d.id limit ${page.limit ?? 100}`;
-  return { count: refs.length, ids: refs.map((r) => r.id), refs };
+}
+
+/** How many documents a scope holds; with `missing`, only those that rule set has not extracted as they are. */
+export async function countScope(
+  sql: Sql,
+  scope: ReextractScope,
+  missing: string | null = null,
+): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from documents d where ${scopeWhere(sql, scope, missing)}`;
+  return row?.n ?? 0;
+}
+
+/**
+ * The next `limit` documents of a scope after id `after`, by id; with `missing`, only those that rule set has
+ * not extracted at their current content.
+ */
+export async function scopePage(
+  sql: Sql,
+  scope: ReextractScope,
+  page: { after: number; limit: number; missing?: string | null },
+): Promise<ScopedDocument[]> {
+  return sql<ScopedDocument[]>`
+    select d.id, d.content_hash as "contentHash", d.title from documents d
+    where ${scopeWhere(sql, scope, page.missing ?? null)} and d.id > ${page.after}
+    order by d.id limit ${page.limit}`;
 }
 
 /** What one rule set stored for some documents, in the shape a comparison needs. */

@@ -110,6 +110,26 @@ class Reader {
     return out;
   }
 
+  /**
+   * A map of word lists by key (`reading:`, `defining_nouns:`): every allowed key with its list (empty when
+   * left out), in `allowed` order. `shape` says what the map must be, for the error when it is not a map.
+   */
+  listsByKey<K extends string>(
+    node: unknown,
+    name: string,
+    allowed: readonly K[],
+    shape: string,
+    at: Pos,
+  ): [K, Located[]][] {
+    if (node === undefined) return [];
+    if (!isMap(node)) {
+      this.error(this.pos(node as Node, at), `\`${name}:\` must be ${shape}`);
+      return [];
+    }
+    this.keys(node, allowed, `\`${name}:\``);
+    return allowed.map((key) => [key, this.list(node.get(key, true), `${name}: ${key}`, this.pos(node, at))]);
+  }
+
   kinds(node: unknown, what: string, at: Pos, required: boolean): EntityKind[] {
     const items = this.list(node, what, at);
     if (required && items.length === 0 && node === undefined) this.error(at, `${what} is missing`);
@@ -279,26 +299,17 @@ export function readRules(
     spec.newNames[field] = reader.list(root.get(key, true), key, top);
   }
   const defining = root.get('defining_nouns', true);
-  if (defining !== undefined && !isMap(defining))
-    reader.error(reader.pos(defining as Node, top), '`defining_nouns:` must be a set of lists by kind');
-  if (isMap(defining)) {
-    reader.keys(defining, ENTITY_KINDS, '`defining_nouns:`');
-    for (const kind of ENTITY_KINDS)
-      for (const word of reader.list(
-        defining.get(kind, true),
-        `defining_nouns: ${kind}`,
-        reader.pos(defining, top),
-      ))
-        spec.newNames.definingNouns.push({ kind, word });
-  }
+  for (const [kind, words] of reader.listsByKey(
+    defining,
+    'defining_nouns',
+    ENTITY_KINDS,
+    'a set of lists by kind',
+    top,
+  ))
+    for (const word of words) spec.newNames.definingNouns.push({ kind, word });
   const reading = root.get('reading', true);
-  if (reading !== undefined && !isMap(reading))
-    reader.error(reader.pos(reading as Node, top), '`reading:` must be a set of word lists');
-  if (isMap(reading)) {
-    reader.keys(reading, READING_KEYS, '`reading:`');
-    for (const key of READING_KEYS)
-      spec.reading[key] = reader.list(reading.get(key, true), `reading: ${key}`, reader.pos(reading, top));
-  }
+  for (const [key, words] of reader.listsByKey(reading, 'reading', READING_KEYS, 'a set of word lists', top))
+    spec.reading[key] = words;
   return { spec, errors: reader.errors, complete: true };
 }
 

@@ -3,6 +3,7 @@ import type { Sql } from '@frameline/store';
 import type { Command } from 'commander';
 import { DEMO_PORT, type DemoServer, startDemoServer } from '../demo-server.js';
 import { note, out, parseIntOption, withRuntime } from '../run.js';
+import { ensureSources } from './service.js';
 
 interface CrawlFlags {
   once?: boolean;
@@ -24,19 +25,14 @@ export function crawlCommand(program: Command): void {
     .option('--tag <tag>', 'only sources with this tag')
     .option('--json', 'print the summary as JSON')
     .action(async (o: CrawlFlags) => {
-      const { crawlOnce, DEFAULT_SOURCES } = await import('@frameline/pipeline');
-      const { addSource, countSources, nextDueAt } = await import('@frameline/store');
+      const { crawlOnce } = await import('@frameline/pipeline');
+      const { nextDueAt } = await import('@frameline/store');
       const demo = o.demo ? await startDemoServer(o.demoPort) : null;
       try {
         await withRuntime(async (rt, signal) => {
           const sql = rt.store.sql;
           const demoIds = demo ? await addDemoSources(sql, demo) : null;
-          if (!demo && (await countSources(sql)) === 0) {
-            for (const s of DEFAULT_SOURCES) await addSource(sql, s);
-            note(
-              `no sources yet: added ${DEFAULT_SOURCES.length} default ML-ecosystem feeds (see \`frameline sources list\`)`,
-            );
-          }
+          if (!demo) await ensureSources(rt);
           const where =
             rt.store.mode === 'pglite' ? `PGlite at ${rt.store.where}` : `Postgres ${rt.store.where}`;
           for (;;) {

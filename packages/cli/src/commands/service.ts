@@ -1,14 +1,17 @@
+import { STAGES } from '@frameline/core';
 import type { Runtime } from '@frameline/pipeline';
 import type { Command } from 'commander';
 import { loadSettings, note, parseIntOption, UsageError, withRuntime } from '../run.js';
 
-/** A first run with no sources polls the default ML-ecosystem feeds, as `crawl` does. */
-async function ensureSources(rt: Runtime): Promise<void> {
+/** A first run with no sources polls the default ML-ecosystem feeds (`crawl`, `run`, `scheduler`). */
+export async function ensureSources(rt: Runtime): Promise<void> {
   const { DEFAULT_SOURCES } = await import('@frameline/pipeline');
   const { addSource, countSources } = await import('@frameline/store');
   if ((await countSources(rt.store.sql)) > 0) return;
   for (const s of DEFAULT_SOURCES) await addSource(rt.store.sql, s);
-  note(`frameline: no sources yet: added ${DEFAULT_SOURCES.length} default ML-ecosystem feeds`);
+  note(
+    `frameline: no sources yet: added ${DEFAULT_SOURCES.length} default ML-ecosystem feeds (see \`frameline sources list\`)`,
+  );
 }
 
 export function serviceCommands(program: Command): void {
@@ -30,7 +33,7 @@ export function serviceCommands(program: Command): void {
           const transport = await connectTransport(rt);
           try {
             transport.startWorkers(stageBase(rt), {
-              stages: ['fetch', 'parse', 'article', 'extract'],
+              stages: STAGES,
               concurrency,
               lockMs: rt.config.jobLockMs,
               retryBaseMs: rt.config.retryBaseMs,
