@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { PermanentError, TransientError, toError } from '@frameline/core';
+import {
+  PermanentError,
+  ServiceUnavailableError,
+  TransientError,
+  toError,
+  unavailableService,
+} from '@frameline/core';
 import { bareHostname, resolveChecked } from './address.js';
 import { freshnessMs, parseRetryAfter } from './backoff.js';
 import { ACCEPT_ENCODING, readBody } from './body.js';
@@ -84,6 +90,8 @@ export async function fetchUrl(
     return await follow(url, previous, opts, { signal, agents, started, onHop });
   } catch (err) {
     if (err instanceof PermanentError || err instanceof TransientError) throw err;
+    // Redis behind the host limiter (or robots cache) is away: that is no answer from the website.
+    if (unavailableService(err)) throw err;
     if (opts.signal?.aborted) {
       throw new TransientError('aborted', `fetch of ${current} was cancelled (shutting down?)`, {
         cause: err,
@@ -226,13 +234,10 @@ async function acquireSlot(limiter: HostLimiter, host: string, signal: AbortSign
     return await limiter.acquire(host, signal);
   } catch (err) {
     if (signal.aborted) throw err; // reported as a timeout or cancellation by fetchUrl
-    throw new TransientError(
-      'limiter',
-      `could not get a politeness slot for ${host}: ${toError(err).message}`,
-      {
-        cause: err,
-      },
-    );
+    const message = `could not get a politeness slot for ${host}: ${toError(err).message}`;
+    // The limiter's store (Redis) is away: not the website's failure.
+    if (unavailableService(err)) throw new ServiceUnavailableError('redis', message, { cause: err });
+    throw new TransientError('limiter', message, { cause: err });
   }
 }
 

@@ -1,9 +1,9 @@
-import { describeError, type Logger, PermanentError } from '@frameline/core';
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { describeError, type Logger, PermanentError, unavailableService } from '@frameline/core';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Enqueue, JobFailure, StageContext } from './context.js';
 import { ATTEMPTS, BULK_PRIORITY, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
-import { retryDelayMs } from './retry.js';
+import { OutageBackoff, retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
 
 /** Finished jobs kept for inspection: bounded by age and count so Redis does not grow without end. */
@@ -222,22 +222,35 @@ export class BullTransport {
   ): void {
     this.workerRedis ??= workerConnection(this.opts.redisUrl);
     const ctx: StageContext = { ...base, enqueue: this.enqueue };
+    const outage = new OutageBackoff();
     for (const stage of opts.stages) {
       const processor = PROCESSORS[stage] as (p: JobMap[QueueName], ...rest: unknown[]) => Promise<unknown>;
       const worker = new Worker(
         stage,
-        async (job: Job) => {
+        async (job: Job, token?: string) => {
           const attempt = {
             jobId: job.id ?? '',
             number: job.attemptsMade + 1,
             isLast: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
           };
           try {
-            return await processor(job.data as JobMap[QueueName], ctx, attempt);
+            const result = await processor(job.data as JobMap[QueueName], ctx, attempt);
+            outage.reset();
+            return result;
           } catch (err) {
             // A PermanentError must not be retried: BullMQ's UnrecoverableError fails the job at once.
             if (err instanceof PermanentError) throw new UnrecoverableError(describeError(err));
-            throw err;
+            const service = unavailableService(err);
+            const delay = service === null || token === undefined ? null : outage.next();
+            if (delay === null) throw err;
+            // The database or Redis is away: the job waits for it without being charged an attempt. Should
+            // Redis itself be away, the move fails and the job's lock lapses; the stalled-job check re-runs it.
+            this.opts.log.warn(
+              { stage, jobId: job.id, service, delayMs: delay, err: describeError(err) },
+              `${service} unavailable; job put back`,
+            );
+            await job.moveToDelayed(Date.now() + delay, token);
+            throw new DelayedError();
           }
         },
         {

@@ -10,6 +10,7 @@ import {
 import type { Enqueue, JobFailure } from './context.js';
 import { LocalRunner } from './local-runner.js';
 import { type JobMap, jobIdFor } from './queues.js';
+import { whenAvailable } from './retry.js';
 import { connectTransport, type Runtime, stageBase } from './runtime.js';
 
 export interface CrawlOptions {
@@ -118,7 +119,11 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
     failures = runner.failures;
   }
   // Every scheduled source is listed, including one whose job never got as far as recording a fetch.
-  const summary = await crawlSummary(rt.store.sql, crawlId, sources);
+  const summary = await whenAvailable(
+    'reading the crawl summary',
+    () => crawlSummary(rt.store.sql, crawlId, sources),
+    rt.log,
+  );
   const stopped = opts.signal?.aborted ?? false;
   return {
     ...summary,

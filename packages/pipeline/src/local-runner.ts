@@ -1,7 +1,7 @@
-import { describeError, PermanentError, toError } from '@frameline/core';
+import { describeError, PermanentError, toError, unavailableService } from '@frameline/core';
 import type { Enqueue, JobFailure, StageContext } from './context.js';
 import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
-import { retryDelayMs } from './retry.js';
+import { OutageBackoff, retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
 
 /** Failures a long-running runner keeps (the newest). */
@@ -27,6 +27,7 @@ export class LocalRunner {
   private idle: (() => void)[] = [];
   private stopped = false;
   private readonly ctx: StageContext;
+  private readonly outage = new OutageBackoff();
 
   constructor(
     base: Omit<StageContext, 'enqueue'>,
@@ -91,9 +92,17 @@ export class LocalRunner {
         number: job.attemptsMade + 1,
         isLast: job.attemptsMade + 1 >= attempts,
       });
+      this.outage.reset();
       this.settle(job);
     } catch (thrown) {
       const err = toError(thrown);
+      const service = unavailableService(err);
+      const wait = service === null || this.stopped ? null : this.outage.next();
+      if (wait !== null) {
+        // The database is away: wait for it without charging the job an attempt.
+        this.ctx.log.warn({ jobId: job.id, service, delayMs: wait }, `${service} unavailable; job put back`);
+        return this.retryLater(job, wait);
+      }
       job.attemptsMade++;
       if (err instanceof PermanentError || job.attemptsMade >= attempts || this.stopped) {
         this.failures.push({ queue: job.queue, jobId: job.id, error: describeError(err) });
@@ -103,12 +112,16 @@ export class LocalRunner {
       }
       const delay = retryDelayMs(job.attemptsMade, this.opts.retryBaseMs, err);
       this.ctx.log.debug({ jobId: job.id, delay, err: describeError(err) }, 'retrying job');
-      setTimeout(() => {
-        if (this.stopped) return this.settle(job);
-        this.waiting.get(job.queue)?.push(job);
-        this.pump(job.queue);
-      }, delay);
+      this.retryLater(job, delay);
     }
+  }
+
+  private retryLater(job: LocalJob, delay: number): void {
+    setTimeout(() => {
+      if (this.stopped) return this.settle(job);
+      this.waiting.get(job.queue)?.push(job);
+      this.pump(job.queue);
+    }, delay);
   }
 
   private settle(job: LocalJob): void {

@@ -1,4 +1,4 @@
-import { TransientError } from '@frameline/core';
+import { describeError, type Logger, TransientError, unavailableService } from '@frameline/core';
 
 /**
  * A retry the server asks us to delay longer than this is not waited for within the crawl: the job gives up and
@@ -11,4 +11,59 @@ export function retryDelayMs(attemptsMade: number, baseMs: number, err?: Error):
   if (err instanceof TransientError && err.retryAfterMs !== null) return err.retryAfterMs;
   const ceiling = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.max(0, attemptsMade - 1));
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** Longest wait before a job held back by an outage of the database or Redis is tried again. */
+export const MAX_OUTAGE_DELAY_MS = 30_000;
+
+/** An outage longer than this is no longer waited out: jobs fail as for any other error, and are reported. */
+export const MAX_OUTAGE_MS = 10 * 60_000;
+
+/**
+ * How long a job waits when the database or Redis is unreachable: it is put back, not charged an attempt, and
+ * tried again after about as long as the outage has lasted so far (at least 500 ms, at most
+ * MAX_OUTAGE_DELAY_MS, jittered), so a few seconds' restart costs seconds and a long outage costs no spinning.
+ * Once an outage has lasted `maxOutageMs`, `next` says null: nothing waits forever.
+ */
+export class OutageBackoff {
+  private since: number | null = null;
+
+  constructor(private readonly maxOutageMs = MAX_OUTAGE_MS) {}
+
+  /** The delay for a job that just met an outage, or null when the outage has lasted too long to wait. */
+  next(): number | null {
+    const now = Date.now();
+    this.since ??= now;
+    const lasted = now - this.since;
+    if (lasted > this.maxOutageMs) return null;
+    const ceiling = Math.min(MAX_OUTAGE_DELAY_MS, Math.max(500, lasted));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  /** A job got through: the service is back. */
+  reset(): void {
+    this.since = null;
+  }
+}
+
+/**
+ * Run `fn`, waiting out an outage of the database or Redis (as jobs do, up to MAX_OUTAGE_MS) for a command's
+ * own queries, such as `crawl` reading its summary after the work is done.
+ */
+export async function whenAvailable<T>(what: string, fn: () => Promise<T>, log: Logger): Promise<T> {
+  const outage = new OutageBackoff();
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      const service = unavailableService(err);
+      const delay = service === null ? null : outage.next();
+      if (delay === null) throw err;
+      log.warn(
+        { service, delayMs: delay, err: describeError(err) },
+        `${what}: ${service} unavailable, waiting`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { extractArticle } from '@frameline/article';
-import { describeError, PermanentError, toError } from '@frameline/core';
+import { describeError, PermanentError, toError, unavailableService } from '@frameline/core';
 import { fetchUrl } from '@frameline/fetch';
 import { decodeBody, htmlContentType } from '@frameline/parse';
 import { getDocument, getSource, markDuplicateById, storeArticle } from '@frameline/store';
@@ -44,7 +44,7 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
       return { skipped: 'same page as another source’s document' };
   } catch (thrown) {
     const err = toError(thrown);
-    if (!(err instanceof PermanentError) && !attempt.isLast) throw err;
+    if (unavailableService(err) || (!(err instanceof PermanentError) && !attempt.isLast)) throw err;
     const message = describeError(err);
     log.info({ err: message }, 'article not fetched; extracting the feed text');
     await storeArticle(ctx.sql, doc, { error: message });

@@ -1,4 +1,11 @@
-import { describeError, errorCode, PermanentError, TransientError, toError } from '@frameline/core';
+import {
+  describeError,
+  errorCode,
+  PermanentError,
+  TransientError,
+  toError,
+  unavailableService,
+} from '@frameline/core';
 import { fetchUrl } from '@frameline/fetch';
 import {
   deferSource,
@@ -52,6 +59,8 @@ export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
     return { status: res.status, fetchId };
   } catch (thrown) {
     const err = toError(thrown);
+    // The database or Redis is away, not the website: nothing is recorded against the source.
+    if (unavailableService(err)) throw err;
     const message = describeError(err);
     const code = errorCode(err);
     const retryAfterMs = err instanceof TransientError ? err.retryAfterMs : null;

@@ -1,4 +1,11 @@
-import { describeError, errorCode, type Logger, PermanentError, toError } from '@frameline/core';
+import {
+  describeError,
+  errorCode,
+  type Logger,
+  PermanentError,
+  toError,
+  unavailableService,
+} from '@frameline/core';
 import { parseFeed } from '@frameline/parse';
 import {
   documentsToProcess,
@@ -31,7 +38,7 @@ export const parseStage: Processor<'parse'> = async (payload, ctx, attempt) => {
     return await parseAndStore({ ...fetched, body }, source, payload.crawlId, ctx, log);
   } catch (thrown) {
     const err = toError(thrown);
-    if (!(err instanceof PermanentError) && !attempt.isLast) throw err;
+    if (unavailableService(err) || (!(err instanceof PermanentError) && !attempt.isLast)) throw err;
     // Giving up: the source shows why, whether the body was not a feed or storing it kept failing.
     const message = `${source.url}: ${describeError(err)}`;
     await recordParse(ctx.sql, fetched.id, { errorCode: errorCode(err), error: message });
