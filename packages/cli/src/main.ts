@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --conditions=frameline-dist
 import { describeConfig } from '@frameline/core';
 import { Command, CommanderError } from 'commander';
+import { backfillCommand } from './commands/backfill.js';
 import { crawlCommand } from './commands/crawl.js';
 import { extractCommand } from './commands/extract.js';
 import { fileCommands } from './commands/files.js';
@@ -36,6 +37,7 @@ workerCommand(program);
 migrateCommand(program);
 extractCommand(program);
 reextractCommand(program);
+backfillCommand(program);
 timelineCommand(program);
 mindshareCommand(program);
 fileCommands(program);

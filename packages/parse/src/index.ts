@@ -9,6 +9,7 @@ export { COMMON_FEED_PATHS, type DiscoveredFeed, discoverFeeds } from './discove
 export type { HtmlSelectors } from './html-page.js';
 export { htmlToMappedText, htmlToText, type MappedText, type TextLayout } from './html-text.js';
 export { type OpmlOutline, type OpmlSource, parseOpml, toOpml } from './opml.js';
+export { type FeedPaging, feedPaging, wordpressPage } from './paging.js';
 export { type ParseMeta, parseFeed, parseFeedSync } from './parse-feed.js';
 export { type ParseFileResult, parseFileResult } from './parse-file-result.js';
 export { nonEmpty, titleText } from './text.js';

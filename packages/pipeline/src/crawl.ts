@@ -8,10 +8,10 @@ import {
   type SourceRow,
 } from '@frameline/store';
 import type { Enqueue, JobFailure } from './context.js';
-import { LocalRunner } from './local-runner.js';
+import { openLane } from './lane.js';
 import { type JobMap, jobIdFor } from './queues.js';
 import { whenAvailable } from './retry.js';
-import { connectTransport, type Runtime, stageBase } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 export interface CrawlOptions {
   /** Fetch every unpaused source, due or not. */
@@ -82,41 +82,17 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
     tag: opts.tag ?? null,
     ids: opts.sourceIds ?? null,
   });
-  const base = stageBase(rt);
-  let failures: JobFailure[] = [];
-  if (rt.config.redisUrl) {
-    const transport = await connectTransport(rt);
-    try {
-      await enqueueFetches(transport.enqueue, sources, crawlId, force);
-      if (sources.length > 0) {
-        const counts = await transport.workerCounts();
-        const idle = Object.entries(counts)
-          .filter(([, n]) => n === 0)
-          .map(([q]) => q);
-        if (idle.length > 0) {
-          opts.onNotice?.(
-            `no worker is listening on: ${idle.join(', ')}; start \`frameline worker\` (waiting)`,
-          );
-        }
-      }
-      failures = await transport.waitForCrawl(crawlId, opts.signal ? { signal: opts.signal } : {});
-    } finally {
-      await transport.close();
+  const lane = await openLane(rt, crawlId, opts.signal);
+  let failures: JobFailure[];
+  try {
+    await enqueueFetches(lane.enqueue, sources, crawlId, force);
+    const idle = sources.length > 0 ? await lane.idleStages() : [];
+    if (idle.length > 0) {
+      opts.onNotice?.(`no worker is listening on: ${idle.join(', ')}; start \`frameline worker\` (waiting)`);
     }
-  } else {
-    const runner = new LocalRunner(base, {
-      concurrency: rt.config.concurrency,
-      retryBaseMs: rt.config.retryBaseMs,
-    });
-    const onAbort = () => void runner.stop();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await enqueueFetches(runner.enqueue, sources, crawlId, force);
-      await runner.drain();
-    } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
-    }
-    failures = runner.failures;
+    failures = await lane.wait();
+  } finally {
+    await lane.close();
   }
   // Every scheduled source is listed, including one whose job never got as far as recording a fetch.
   const summary = await whenAvailable(
@@ -128,7 +104,7 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
   return {
     ...summary,
     sources: explainNotFetched(summary.sources, sources, failures, { crawlId, force, stopped }),
-    mode: rt.config.redisUrl ? 'bullmq' : 'in-process',
+    mode: lane.mode,
     durationMs: Math.round(performance.now() - started),
     failures,
   };

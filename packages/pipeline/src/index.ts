@@ -1,3 +1,4 @@
+export { type BackfillOptions, type BackfillReport, backfill } from './backfill.js';
 export { BullTransport, redactUrl } from './bullmq.js';
 export type { Attempt, Enqueue, JobFailure, Processor, StageContext } from './context.js';
 export { type CrawlOptions, type CrawlResult, crawlOnce, newCrawlId } from './crawl.js';

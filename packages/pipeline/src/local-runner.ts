@@ -21,7 +21,10 @@ interface LocalJob {
 export class LocalRunner {
   readonly failures: JobFailure[] = [];
   private readonly seen = new Set<string>();
-  private readonly waiting = new Map<QueueName, LocalJob[]>(QUEUES.map((q) => [q, []]));
+  /** Jobs waiting per stage: live work first, bulk work (backfill, re-extraction) when no live job waits. */
+  private readonly waiting = new Map<QueueName, { live: LocalJob[]; bulk: LocalJob[] }>(
+    QUEUES.map((q) => [q, { live: [], bulk: [] }]),
+  );
   private readonly running = new Map<QueueName, number>(QUEUES.map((q) => [q, 0]));
   private outstanding = 0;
   private idle: (() => void)[] = [];
@@ -50,7 +53,7 @@ export class LocalRunner {
     if (this.seen.has(id) || this.stopped) return;
     this.seen.add(id);
     this.outstanding++;
-    this.waiting.get(queue)?.push({ queue, id, payload, attemptsMade: 0 });
+    this.push({ queue, id, payload, attemptsMade: 0 });
     this.pump(queue);
   };
 
@@ -64,16 +67,18 @@ export class LocalRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const q of QUEUES) {
-      const dropped = this.waiting.get(q)?.splice(0) ?? [];
-      this.outstanding -= dropped.length;
+      const lanes = this.waiting.get(q);
+      if (!lanes) continue;
+      this.outstanding -= lanes.live.splice(0).length + lanes.bulk.splice(0).length;
     }
     await this.drain();
   }
 
   private pump(queue: QueueName): void {
-    const waiting = this.waiting.get(queue) ?? [];
-    while (!this.stopped && waiting.length > 0 && (this.running.get(queue) ?? 0) < this.opts.concurrency) {
-      const job = waiting.shift();
+    const lanes = this.waiting.get(queue);
+    if (!lanes) return;
+    while (!this.stopped && (this.running.get(queue) ?? 0) < this.opts.concurrency) {
+      const job = lanes.live.shift() ?? lanes.bulk.shift();
       if (!job) break;
       this.running.set(queue, (this.running.get(queue) ?? 0) + 1);
       void this.run(job).finally(() => {
@@ -116,10 +121,16 @@ export class LocalRunner {
     }
   }
 
+  private push(job: LocalJob): void {
+    const lanes = this.waiting.get(job.queue);
+    const bulk = 'bulk' in job.payload && job.payload.bulk === true;
+    (bulk ? lanes?.bulk : lanes?.live)?.push(job);
+  }
+
   private retryLater(job: LocalJob, delay: number): void {
     setTimeout(() => {
       if (this.stopped) return this.settle(job);
-      this.waiting.get(job.queue)?.push(job);
+      this.push(job);
       this.pump(job.queue);
     }, delay);
   }

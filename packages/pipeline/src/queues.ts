@@ -16,10 +16,14 @@ export type QueueName = Stage;
 export interface JobMap {
   /** Fetch one source. `slot` names the scheduled run (its due time, or the forcing crawl) for idempotency. */
   fetch: { sourceId: number; slot: string; crawlId: string | null };
-  /** Parse the body stored in fetches row `fetchId` into documents. */
-  parse: { fetchId: number; sourceId: number; crawlId: string | null };
+  /**
+   * Parse the body stored in fetches row `fetchId` into documents. A `bulk` parse is of a page of the
+   * source's history (a backfill): it leaves the source's polling state alone, and skips items dated before
+   * `since` (ISO 8601).
+   */
+  parse: { fetchId: number; sourceId: number; crawlId: string | null; bulk?: boolean; since?: string | null };
   /** Fetch the linked page of one document, as of one content hash, and keep its main text. */
-  article: { documentId: number; contentHash: string; crawlId: string | null };
+  article: { documentId: number; contentHash: string; crawlId: string | null; bulk?: boolean };
   /** Tag documents, each as of one content hash, with one rule set (by version), and store the results. */
   extract: { documents: DocumentRef[]; ruleSet: string; crawlId: string | null; bulk?: boolean };
 }

@@ -232,6 +232,8 @@ export interface ArticleUpdate {
   html: string;
   text: string;
   canonicalUrl: string | null;
+  /** The page's headline: it titles a document that has none (a page listed by a sitemap). */
+  title: string | null;
   author: string | null;
   published: string | null;
   publishedFrom: string | null;
@@ -239,7 +241,7 @@ export interface ArticleUpdate {
 
 /**
  * Store the linked page's article for a document, as of the content hash it was fetched for (a document that
- * changed meanwhile is left alone). The page fills in a missing author, a missing published date (saying
+ * changed meanwhile is left alone). The page fills in a missing title and author, a missing published date (saying
  * where it came from) and the canonical URL; it never overrides a date the feed gave. Returns false when the
  * document changed or vanished.
  */
@@ -259,7 +261,7 @@ export async function storeArticle(
             article_html = ${article.html}, article_text = ${article.text}, article_error = null,
             article_hash = content_hash, article_fetched_at = now(),
             canonical_url = coalesce(${article.canonicalUrl}, canonical_url),
-            author = coalesce(author, ${article.author}),
+            title = coalesce(title, ${article.title}), author = coalesce(author, ${article.author}),
             published_from = case when published_at is null and ${article.published}::timestamptz is not null
                                   then ${article.publishedFrom} else published_from end,
             published_at = coalesce(published_at, ${article.published}::timestamptz)

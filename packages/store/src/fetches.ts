@@ -16,7 +16,10 @@ export interface FetchRecord {
   error: string | null;
 }
 
-/** Bodies of older fetches are dropped; the last few per source are kept for re-parsing and debugging. */
+/**
+ * Bodies of older fetches are dropped once parsed; the last few per source are kept for re-parsing and
+ * debugging.
+ */
 export const KEEP_BODIES_PER_SOURCE = 3;
 
 export async function recordFetch(sql: Sql, f: FetchRecord): Promise<number> {
@@ -28,9 +31,11 @@ export async function recordFetch(sql: Sql, f: FetchRecord): Promise<number> {
             ${f.errorCode}, ${f.error})
     returning id`;
   if (!row) throw new Error('insert into fetches returned no row');
+  // A body waiting for its parse job (a backfill records many pages at once) is kept until parsed, or a day.
   await sql`
     update fetches set body = null
-    where source_id = ${f.sourceId} and body is not null and id not in (
+    where source_id = ${f.sourceId} and body is not null
+      and (parsed_at is not null or started_at < now() - interval '1 day') and id not in (
       select id from fetches where source_id = ${f.sourceId} and body is not null
       order by id desc limit ${KEEP_BODIES_PER_SOURCE})`;
   return row.id;

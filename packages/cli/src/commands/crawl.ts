@@ -17,8 +17,10 @@ interface CrawlFlags {
 export function crawlCommand(program: Command): void {
   program
     .command('crawl')
-    .description('fetch due sources through the pipeline and wait until the work drains')
-    .option('--once', 'one pass, then exit (default: keep polling as sources fall due)')
+    .description(
+      'one pass: fetch the due sources through the pipeline, wait until the work drains, print a summary (`run` keeps polling)',
+    )
+    .option('--once', 'one pass, then exit (what crawl always does; kept for scripts)')
     .option('--demo', 'serve sample feeds from a local server and crawl them (no network needed)')
     .option('--demo-port <port>', 'port for the --demo server', parseIntOption('--demo-port'), DEMO_PORT)
     .option('--force', 'fetch every source now, due or not')
@@ -26,7 +28,6 @@ export function crawlCommand(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (o: CrawlFlags) => {
       const { crawlOnce } = await import('@frameline/pipeline');
-      const { nextDueAt } = await import('@frameline/store');
       const demo = o.demo ? await startDemoServer(o.demoPort) : null;
       try {
         await withRuntime(async (rt, signal) => {
@@ -35,20 +36,15 @@ export function crawlCommand(program: Command): void {
           if (!demo) await ensureSources(rt);
           const where =
             rt.store.mode === 'pglite' ? `PGlite at ${rt.store.where}` : `Postgres ${rt.store.where}`;
-          for (;;) {
-            const result = await crawlOnce(rt, {
-              force: o.force || Boolean(demo),
-              // The demo crawls this server's feeds only, not demo sources left from runs on other ports.
-              ...(demoIds ? { sourceIds: demoIds } : { tag: o.tag ?? null }),
-              signal,
-              onNotice: (m) => note(`frameline: ${m}`),
-            });
-            if (o.json) out(JSON.stringify(result));
-            else printSummary(result, where);
-            if (o.once || demo || signal.aborted) break;
-            await sleepUntilDue(await nextDueAt(sql), signal);
-            if (signal.aborted) break;
-          }
+          const result = await crawlOnce(rt, {
+            force: o.force || Boolean(demo),
+            // The demo crawls this server's feeds only, not demo sources left from runs on other ports.
+            ...(demoIds ? { sourceIds: demoIds } : { tag: o.tag ?? null }),
+            signal,
+            onNotice: (m) => note(`frameline: ${m}`),
+          });
+          if (o.json) out(JSON.stringify(result));
+          else printSummary(result, where);
         });
       } finally {
         await demo?.close();
@@ -95,20 +91,4 @@ function printSummary(r: CrawlResult, where: string): void {
   for (const f of r.failures.filter((f) => f.queue !== 'fetch' && f.queue !== 'parse')) {
     out(`  job ${f.jobId} failed: ${f.error}`);
   }
-}
-
-async function sleepUntilDue(at: Date | null, signal: AbortSignal): Promise<void> {
-  // Wake at least every minute: sources may be added while we sleep.
-  const ms = Math.min(60_000, Math.max(5_000, (at?.getTime() ?? Date.now() + 60_000) - Date.now()));
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

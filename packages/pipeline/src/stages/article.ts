@@ -22,6 +22,7 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
       documents: [{ id: doc.id, contentHash: doc.contentHash }],
       ruleSet: ctx.ruleSet.version,
       crawlId: payload.crawlId,
+      ...(payload.bulk ? { bulk: true } : {}),
     });
   if (!doc.url) return next();
   try {
@@ -36,6 +37,7 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
       html: article.html,
       text: article.text,
       canonicalUrl: canonicalizeUrl(article.canonicalUrl ?? res.url),
+      title: article.title,
       author: article.byline,
       published: article.published,
       publishedFrom: article.publishedFrom ? `article:${article.publishedFrom}` : null,

@@ -21,7 +21,7 @@ import {
 } from '@frameline/store';
 import { type Processor, pollPolicy, type StageContext } from '../context.js';
 import { toDocumentInput, wantsArticle } from '../items.js';
-import { type DocumentRef, EXTRACT_BATCH } from '../queues.js';
+import { type DocumentRef, EXTRACT_BATCH, type JobMap } from '../queues.js';
 
 /**
  * Parse a stored body into documents, then queue extraction for the documents that need it. Validators are
@@ -35,14 +35,15 @@ export const parseStage: Processor<'parse'> = async (payload, ctx, attempt) => {
   const source = await getSource(ctx.sql, fetched.sourceId);
   if (!source) return { skipped: 'source removed' };
   try {
-    return await parseAndStore({ ...fetched, body }, source, payload.crawlId, ctx, log);
+    return await parseAndStore({ ...fetched, body }, source, payload, ctx, log);
   } catch (thrown) {
     const err = toError(thrown);
     if (unavailableService(err) || (!(err instanceof PermanentError) && !attempt.isLast)) throw err;
     // Giving up: the source shows why, whether the body was not a feed or storing it kept failing.
-    const message = `${source.url}: ${describeError(err)}`;
+    const message = `${fetched.url}: ${describeError(err)}`;
     await recordParse(ctx.sql, fetched.id, { errorCode: errorCode(err), error: message });
-    await markSourceFailed(ctx.sql, source.id, { code: errorCode(err), message });
+    // A page of the source's history that fails says nothing of the live feed.
+    if (!payload.bulk) await markSourceFailed(ctx.sql, source.id, { code: errorCode(err), message });
     log.info({ err: message }, 'parse failed');
     throw err instanceof PermanentError ? err : new PermanentError(errorCode(err), message, { cause: err });
   }
@@ -51,31 +52,43 @@ export const parseStage: Processor<'parse'> = async (payload, ctx, attempt) => {
 async function parseAndStore(
   fetched: StoredFetch & { body: Uint8Array },
   source: SourceRow,
-  crawlId: string | null,
+  payload: JobMap['parse'],
   ctx: StageContext,
   log: Logger,
 ) {
+  const { crawlId, bulk } = payload;
   const feed = await parseFeed(fetched.body, {
     url: fetched.url,
     contentType: fetched.contentType,
     ...(source.selectors ? { selectors: source.selectors as { item: string } } : {}),
   });
-  const docs = feed.items.map((item) => toDocumentInput(item, feed.format));
+  const since = payload.since ? Date.parse(payload.since) : null;
+  // A backfill's `since` drops items dated before it; an undated item is kept (its page may date it).
+  const items =
+    since === null
+      ? feed.items
+      : feed.items.filter((item) => {
+          const date = item.published ?? item.updated;
+          return date === null || Date.parse(date) >= since;
+        });
+  const docs = items.map((item) => toDocumentInput(item, feed.format));
   const result = await upsertDocuments(ctx.sql, source.id, crawlId, docs);
   await recordParse(ctx.sql, fetched.id, {
     total: docs.length,
     new: result.created,
     updated: result.updated,
   });
-  await markSourceOk(ctx.sql, source.id, {
-    etag: fetched.etag,
-    lastModified: fetched.lastModified,
-    poll: pollPolicy(ctx.config),
-  });
+  if (!bulk) {
+    await markSourceOk(ctx.sql, source.id, {
+      etag: fetched.etag,
+      lastModified: fetched.lastModified,
+      poll: pollPolicy(ctx.config),
+    });
+  }
   const guids = docs.map((d) => d.guid);
   const duplicates = await markDuplicates(ctx.sql, source.id, guids);
   const wanted = new Set(
-    feed.items.flatMap((item, i) => {
+    items.flatMap((item, i) => {
       const doc = docs[i];
       return doc && wantsArticle(item, feed.format, source.articleMode, doc.text) ? [doc.guid] : [];
     }),
@@ -86,12 +99,22 @@ async function parseAndStore(
   for (const doc of todo) {
     if (wanted.has(doc.guid) && doc.articleHash !== doc.contentHash) {
       articles++;
-      await ctx.enqueue('article', { documentId: doc.id, contentHash: doc.contentHash, crawlId });
+      await ctx.enqueue('article', {
+        documentId: doc.id,
+        contentHash: doc.contentHash,
+        crawlId,
+        ...(bulk ? { bulk } : {}),
+      });
     } else extract.push({ id: doc.id, contentHash: doc.contentHash });
   }
   for (let i = 0; i < extract.length; i += EXTRACT_BATCH) {
     const documents = extract.slice(i, i + EXTRACT_BATCH);
-    await ctx.enqueue('extract', { documents, ruleSet: ctx.ruleSet.version, crawlId });
+    await ctx.enqueue('extract', {
+      documents,
+      ruleSet: ctx.ruleSet.version,
+      crawlId,
+      ...(bulk ? { bulk } : {}),
+    });
   }
   log.debug(
     { items: docs.length, ...result, duplicates, articles, extract: todo.length - articles },
