@@ -63,6 +63,16 @@ describe('polling schedule (store)', () => {
     const [held] = await db.sql<{ inS: number }[]>`
       select extract(epoch from next_fetch_at - now())::int as "inS" from sources where id = ${busy.id}`;
     expect(held?.inS).toBeGreaterThanOrEqual(3 * 86_400 - 2);
+    // A feed's own <ttl> does not shorten a longer Cache-Control freshness already recorded...
+    await markSourceOk(db.sql, busy.id, { poll: { ...policy, freshForS: 2 * 3600 } });
+    const [kept] = await db.sql<{ inS: number }[]>`
+      select extract(epoch from next_fetch_at - now())::int as "inS" from sources where id = ${busy.id}`;
+    expect(kept?.inS).toBeGreaterThanOrEqual(3 * 86_400 - 4);
+    // ...and holds back a source that would otherwise poll sooner.
+    await markSourceOk(db.sql, fixed.id, { poll: { ...policy, freshForS: 5 * 3600 } });
+    const [ttl] = await db.sql<{ inS: number }[]>`
+      select extract(epoch from next_fetch_at - now())::int as "inS" from sources where id = ${fixed.id}`;
+    expect(Math.abs((ttl?.inS ?? 0) - 5 * 3600)).toBeLessThanOrEqual(2);
   });
 });
 

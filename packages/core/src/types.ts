@@ -101,5 +101,10 @@ export interface ParsedFeed {
   title: string | null;
   link: string | null;
   description: string | null;
+  /**
+   * How many minutes the feed says it may be cached before being fetched again: RSS `<ttl>`, or the
+   * syndication module's `sy:updatePeriod`/`sy:updateFrequency`. Absent when it says nothing.
+   */
+  ttlMinutes?: number | null;
   items: FeedItem[];
 }

@@ -12,4 +12,5 @@ export const NS = {
   itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
   media: 'http://search.yahoo.com/mrss/',
   sitemap: 'http://www.sitemaps.org/schemas/sitemap/0.9',
+  sy: 'http://purl.org/rss/1.0/modules/syndication/',
 } as const;

@@ -285,3 +285,61 @@ describe('parseFileResult', () => {
     });
   });
 });
+
+describe('parseFeed: caching advice and paging', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  it('reads RSS <ttl> and the syndication module as minutes', async () => {
+    const ttl = await parseFeed(
+      enc('<rss version="2.0"><channel><title>t</title><ttl>120</ttl></channel></rss>'),
+    );
+    expect(ttl.ttlMinutes).toBe(120);
+    const sy = await parseFeed(
+      enc(`<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel><title>t</title>
+        <sy:updatePeriod> hourly </sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency></channel></rss>`),
+    );
+    expect(sy.ttlMinutes).toBe(30);
+    const none = await parseFeed(
+      enc('<rss version="2.0"><channel><title>t</title><ttl>soon</ttl></channel></rss>'),
+    );
+    expect(none.ttlMinutes).toBeNull();
+  });
+
+  it('finds archive and next links, JSON Feed next_url and a WordPress generator', async () => {
+    const { feedPaging } = await import('./index.js');
+    const atom = feedPaging(
+      enc(`<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a.example/blog/"><title>t</title>
+        <link rel="prev-archive" href="archive/2023.xml"/><link rel="next" href="?page=2"/></feed>`),
+      'application/atom+xml',
+      'https://a.example/feed.xml',
+    );
+    expect(atom).toEqual({
+      prevArchive: 'https://a.example/blog/archive/2023.xml',
+      next: 'https://a.example/blog/?page=2',
+      wordpress: false,
+    });
+    const rss = feedPaging(
+      enc(`<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title>
+        <atom:link rel="next" href="https://w.example/feed/?paged=2"/><link>https://w.example/</link>
+        <generator>https://wordpress.org/?v=6.5</generator></channel></rss>`),
+      null,
+      'https://w.example/feed/',
+    );
+    expect(rss).toEqual({ prevArchive: null, next: 'https://w.example/feed/?paged=2', wordpress: true });
+    expect(
+      feedPaging(
+        enc('{"version":"https://jsonfeed.org/version/1.1","next_url":"/feed.json?p=2"}'),
+        null,
+        'https://j.example/feed.json',
+      ),
+    ).toEqual({
+      prevArchive: null,
+      next: 'https://j.example/feed.json?p=2',
+      wordpress: false,
+    });
+    expect(feedPaging(enc('<html><body>not a feed</body></html>'), 'text/html', null)).toEqual({
+      prevArchive: null,
+      next: null,
+      wordpress: false,
+    });
+  });
+});

@@ -158,6 +158,34 @@ export function mapRss(root: XmlElement, doctype: string | null, url: string | n
     title: titleEl ? titleText(textOf(titleEl), false) : null,
     link: linkOf(channel, url),
     description: descriptionEl ? nonEmpty(rssHtml(descriptionEl, url)) : null,
+    ttlMinutes: ttlMinutes(channel),
     items: items.map((item) => mapItem(item, url)),
   };
+}
+
+const SY_PERIOD_MINUTES: Record<string, number> = {
+  hourly: 60,
+  daily: 1_440,
+  weekly: 10_080,
+  monthly: 43_200,
+  yearly: 525_600,
+};
+
+/**
+ * The channel's own caching advice in minutes: `<ttl>` (RSS 2.0), else `sy:updatePeriod` divided by
+ * `sy:updateFrequency` (RSS 1.0's syndication module, which WordPress writes). Nonsense values are ignored.
+ */
+function ttlMinutes(channel: XmlElement): number | null {
+  const ttl = pick(channel, 'ttl', RSS_CORE);
+  if (ttl) {
+    const minutes = Number(textOf(ttl).trim());
+    if (Number.isFinite(minutes) && minutes > 0) return minutes;
+  }
+  const period = pick(channel, 'updateperiod', [NS.sy]);
+  if (!period) return null;
+  const perPeriod = SY_PERIOD_MINUTES[textOf(period).trim().toLowerCase()];
+  const frequencyEl = pick(channel, 'updatefrequency', [NS.sy]);
+  const frequency = frequencyEl ? Number(textOf(frequencyEl).trim()) : 1;
+  if (perPeriod === undefined || !Number.isFinite(frequency) || frequency < 1) return null;
+  return perPeriod / frequency;
 }

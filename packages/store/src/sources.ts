@@ -168,17 +168,19 @@ const WEEK_S = 7 * 86_400;
  * The SET fragment that schedules a source's next poll after a successful fetch, reading `polled.interval`
  * from `polledFrom`. An adaptive source's interval becomes a week divided by the documents it published in
  * the last week (dated by their feed, else by when we first saw them), clamped; no poll comes before the
- * server's answer goes stale (the freshness a fetch reported is kept for the parse that follows it); the
- * jitter is ±10% by default.
+ * answer goes stale, by the server's Cache-Control/Expires or the feed's own `<ttl>`, whichever is later (the
+ * freshness a fetch reported is kept for the parse that follows it); the jitter is ±10% by default.
  */
 function nextPoll(sql: Sql, policy: PollPolicy) {
   const jitter = 1 + (Math.random() * 2 - 1) * (policy.jitter ?? 0.1);
   const fresh = Math.max(0, Math.round(policy.freshForS ?? 0));
   return sql`
     poll_interval_s = polled.interval,
-    fresh_until = case when ${fresh}::int > 0 then now() + make_interval(secs => ${fresh}::int) else fresh_until end,
+    fresh_until = case when ${fresh}::int > 0
+      then greatest(fresh_until, now() + make_interval(secs => ${fresh}::int)) else fresh_until end,
     next_fetch_at = greatest(
-      case when ${fresh}::int > 0 then now() + make_interval(secs => ${fresh}::int) else coalesce(fresh_until, now()) end,
+      coalesce(fresh_until, now()),
+      case when ${fresh}::int > 0 then now() + make_interval(secs => ${fresh}::int) else now() end,
       now() + make_interval(secs => least(${policy.maxIntervalS}::int, round(${jitter}::float8 * polled.interval)::int)))`;
 }
 

@@ -82,7 +82,8 @@ async function parseAndStore(
     await markSourceOk(ctx.sql, source.id, {
       etag: fetched.etag,
       lastModified: fetched.lastModified,
-      poll: pollPolicy(ctx.config),
+      // The feed's own `<ttl>` (or syndication period) holds the next poll back like Cache-Control does.
+      poll: pollPolicy(ctx.config, feed.ttlMinutes ? feed.ttlMinutes * 60_000 : null),
     });
   }
   const guids = docs.map((d) => d.guid);
