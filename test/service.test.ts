@@ -1,4 +1,4 @@
-import { addSource, claimDueSources, markSourceOk, upsertDocuments } from '@frameline/store';
+import { addSource, claimDueSources, markSourceOk, registerRuleSet, upsertDocuments } from '@frameline/store';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventually, startCli } from './helpers/cli.js';
@@ -73,6 +73,82 @@ describe('polling schedule (store)', () => {
     const [ttl] = await db.sql<{ inS: number }[]>`
       select extract(epoch from next_fetch_at - now())::int as "inS" from sources where id = ${fixed.id}`;
     expect(Math.abs((ttl?.inS ?? 0) - 5 * 3600)).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('event-aware polling (store)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  test('around a calendar event, adaptive sources that named what it names poll at the shortest interval', async () => {
+    const policy = { minIntervalS: 900, maxIntervalS: 86_400, jitter: 0 };
+    const version = 'event-polling-test';
+    await registerRuleSet(db.sql, {
+      version,
+      name: 'test',
+      files: [],
+      entities: [
+        { id: 'neurips', name: 'NeurIPS', kind: 'event', parent: null },
+        { id: 'jax', name: 'JAX', kind: 'framework', parent: null },
+      ],
+    });
+    const doc = (guid: string, title: string, at: Date, kind: 'item' | 'event' = 'item') => ({
+      guid,
+      kind,
+      url: null,
+      canonicalUrl: null,
+      title,
+      author: null,
+      publishedAt: at.toISOString(),
+      publishedFrom: kind === 'event' ? 'ical:published' : 'rss:published',
+      updatedAt: null,
+      html: null,
+      text: title,
+    });
+    /** A stored document of `sourceId` mentioning `entity` in its title, as an extraction by the rule set. */
+    async function mentioning(sourceId: number, entity: string, d: ReturnType<typeof doc>): Promise<number> {
+      await upsertDocuments(db.sql, sourceId, null, [d]);
+      const [row] = await db.sql<{ id: number }[]>`
+        update documents set current_rule_set = ${version} where source_id = ${sourceId} and guid = ${d.guid}
+        returning id`;
+      const id = row?.id ?? 0;
+      await db.sql`insert into mentions (document_id, entity_id, rule_set, field, start_pos, end_pos, surface)
+                   values (${id}, ${entity}, ${version}, 'title', 0, 5, ${entity})`;
+      return id;
+    }
+    const day = 86_400_000;
+    const { source: calendar } = await addSource(db.sql, { url: 'https://example.org/conferences.ics' });
+    const { source: names } = await addSource(db.sql, { url: 'https://example.org/names-it.xml' });
+    const { source: other } = await addSource(db.sql, { url: 'https://example.org/other.xml' });
+    const { source: fixed } = await addSource(db.sql, {
+      url: 'https://example.org/fixed-ev.xml',
+      pollIntervalS: 7200,
+    });
+    const event = await mentioning(
+      calendar.id,
+      'neurips',
+      doc('nips', 'NeurIPS 2024', new Date(Date.now() + day / 2), 'event'),
+    );
+    await mentioning(names.id, 'neurips', doc('n1', 'Our NeurIPS papers', new Date(Date.now() - 10 * day)));
+    await mentioning(other.id, 'jax', doc('j1', 'JAX tips', new Date(Date.now() - 10 * day)));
+    await mentioning(fixed.id, 'neurips', doc('f1', 'NeurIPS workshop', new Date(Date.now() - 10 * day)));
+    const intervals = async () => {
+      for (const s of [names, other, fixed]) await markSourceOk(db.sql, s.id, { poll: policy });
+      const rows = await db.sql<{ interval: number }[]>`
+        select poll_interval_s as interval from sources where id in (${names.id}, ${other.id}, ${fixed.id})
+        order by id`;
+      return rows.map((r) => r.interval);
+    };
+    // Half a day before the event: the source that names it polls every 15 minutes; the others as before.
+    expect(await intervals()).toEqual([900, 86_400, 7200]);
+    // Three days before it: nothing special yet.
+    await db.sql`update documents set published_at = now() + interval '3 days' where id = ${event}`;
+    expect(await intervals()).toEqual([86_400, 86_400, 7200]);
   });
 });
 

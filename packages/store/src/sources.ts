@@ -184,10 +184,34 @@ function nextPoll(sql: Sql, policy: PollPolicy) {
       now() + make_interval(secs => least(${policy.maxIntervalS}::int, round(${jitter}::float8 * polled.interval)::int)))`;
 }
 
-/** The FROM fragment `nextPoll` reads: the source's interval as its posting frequency sets it. */
+/** How far around a dated event its sources poll at the shortest interval, and how far back they count. */
+const EVENT_WINDOW_DAYS = 1;
+const EVENT_SOURCE_MEMORY_DAYS = 90;
+
+/**
+ * The FROM fragment `nextPoll` reads: the source's interval as its posting frequency sets it. Around a dated
+ * event frameline knows (a calendar entry, kind `event`, dated from a day before to a day after now), an
+ * adaptive source that named in the last 90 days anything the entry's title names (the event, its
+ * organiser, its topics) polls at the shortest interval, so news breaking at the event is seen at once. A
+ * source with an interval set by hand keeps it.
+ */
 function polledFrom(sql: Sql, id: number, policy: PollPolicy) {
   return sql`(
-    select case when s.adaptive then least(${policy.maxIntervalS}::int, greatest(${policy.minIntervalS}::int,
+    select case when s.adaptive and exists (
+             select 1 from documents ev
+             join mentions em on em.document_id = ev.id and em.rule_set = ev.current_rule_set
+                             and em.field = 'title'
+             where ev.kind = 'event' and ev.duplicate_of is null
+               and ev.published_at between now() - make_interval(days => ${EVENT_WINDOW_DAYS}::int)
+                                       and now() + make_interval(days => ${EVENT_WINDOW_DAYS}::int)
+               and exists (
+                 select 1 from documents sd
+                 join mentions sm on sm.document_id = sd.id and sm.rule_set = sd.current_rule_set
+                 where sd.source_id = s.id and sd.id <> ev.id and sm.entity_id = em.entity_id
+                   and coalesce(sd.published_at, sd.first_seen_at)
+                       > now() - make_interval(days => ${EVENT_SOURCE_MEMORY_DAYS}::int)))
+           then ${policy.minIntervalS}::int
+           when s.adaptive then least(${policy.maxIntervalS}::int, greatest(${policy.minIntervalS}::int,
              (${WEEK_S}::int / greatest(1, (select count(*) from documents d where d.source_id = s.id
                and coalesce(d.published_at, d.first_seen_at) > now() - interval '7 days')))::int))
            else s.poll_interval_s end as interval
