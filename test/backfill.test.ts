@@ -1,21 +1,21 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, loadConfig } from '@frameline/core';
+import { createLogger } from '@frameline/core';
 import {
   type BackfillReport,
   BullTransport,
   backfill,
   type CrawlResult,
-  openRuntime,
   type Runtime,
 } from '@frameline/pipeline';
 import { addSource, findSource, type SourceRow } from '@frameline/store';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventually, jsonLines, runCli, startCli } from './helpers/cli.js';
-import { createTestDatabase, type TestDatabase } from './helpers/db.js';
+import type { TestDatabase } from './helpers/db.js';
 import { type Distributed, distributed } from './helpers/redis.js';
+import { type InProcess, inProcessRuntime } from './helpers/runtime.js';
 
 /** An Atom feed page with entries `ids` (each dated), and feed-level links. */
 function atomPage(
@@ -159,26 +159,18 @@ afterAll(async () => {
 });
 
 describe('backfill (Postgres, in-process)', () => {
+  let setup: InProcess;
   let db: TestDatabase;
   let rt: Runtime;
   let dir: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dir = mkdtempSync(join(tmpdir(), 'frameline-backfill-'));
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      FRAMELINE_HOME: join(dir, 'home'),
-      FRAMELINE_ALLOW_HOSTS: '127.0.0.1',
-      FRAMELINE_HOST_DELAY_MS: '0',
-    });
-    rt = await openRuntime(config, createLogger('silent'));
+    setup = await inProcessRuntime('backfill');
+    ({ db, rt, dir } = setup);
   });
 
   afterAll(async () => {
-    await rt?.close();
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await setup?.close();
   });
 
   async function source(path: string): Promise<SourceRow> {

@@ -1,19 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger, loadConfig } from '@frameline/core';
-import { crawlOnce, openRuntime, type ReextractReport, type Runtime, reextract } from '@frameline/pipeline';
+import { crawlOnce, type ReextractReport, type Runtime, reextract } from '@frameline/pipeline';
 import { activeRuleSet, addSource, queryTimeline } from '@frameline/store';
 import { loadRuleSet, type RuleSet, tag } from '@frameline/tag';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './helpers/db.js';
+import type { TestDatabase } from './helpers/db.js';
 import { quasarflowFeed, rulesWithQuasarflow } from './helpers/rules.js';
+import { type InProcess, inProcessRuntime } from './helpers/runtime.js';
 
 const ITEMS = 12;
 
 describe('reextract over stored documents (Postgres, in-process)', () => {
   let server: FixtureServer;
+  let setup: InProcess;
   let db: TestDatabase;
   let rt: Runtime;
   let dir: string;
@@ -23,15 +21,8 @@ describe('reextract over stored documents (Postgres, in-process)', () => {
 
   beforeAll(async () => {
     server = await startFixtureServer({ routes: { '/q.xml': { body: quasarflowFeed(ITEMS) } } });
-    db = await createTestDatabase();
-    dir = mkdtempSync(join(tmpdir(), 'frameline-reextract-'));
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      FRAMELINE_HOME: join(dir, 'home'),
-      FRAMELINE_ALLOW_HOSTS: '127.0.0.1',
-      FRAMELINE_HOST_DELAY_MS: '0',
-    });
-    rt = await openRuntime(config, createLogger('silent'));
+    setup = await inProcessRuntime('reextract');
+    ({ db, rt, dir } = setup);
     await addSource(rt.store.sql, { url: server.url('/q.xml'), articleMode: 'never' });
     await crawlOnce(rt, { force: true });
     old = rt.ruleSet.version;
@@ -40,10 +31,8 @@ describe('reextract over stored documents (Postgres, in-process)', () => {
   });
 
   afterAll(async () => {
-    await rt?.close();
-    await db?.drop();
+    await setup?.close();
     await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Rows stored per rule set, to see that a dry run writes nothing. */

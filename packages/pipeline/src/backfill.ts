@@ -173,20 +173,12 @@ async function walkFeed(walk: Walk): Promise<string | null> {
       if (via !== 'paged' || wordpress) report.errors.push({ url, error: describeError(err) });
       break;
     }
-    const fetchId = await recordFetch(rt.store.sql, {
-      sourceId: source.id,
-      crawlId: walk.backfillId,
+    const fetchId = await recordPage(walk, {
       url: res.url,
-      durationMs: res.durationMs,
       status: res.status,
-      notModified: false,
-      bytes: res.bytes,
+      durationMs: res.durationMs,
       contentType: res.contentType,
-      etag: null,
-      lastModified: null,
       body: res.body,
-      errorCode: null,
-      error: null,
     });
     let feed: ParsedFeed;
     try {
@@ -201,13 +193,7 @@ async function walkFeed(walk: Walk): Promise<string | null> {
     if (via === 'paged' && fresh.length === 0) break;
     for (const g of fresh) seenGuids.add(g);
     report.feedPages.push({ url: res.url, via, items: feed.items.length });
-    await walk.enqueue('parse', {
-      fetchId,
-      sourceId: source.id,
-      crawlId: walk.backfillId,
-      bulk: true,
-      since: opts.since?.toISOString() ?? null,
-    });
+    await queueParse(walk, fetchId);
     siteLink ??= feed.link;
     // Archive pages go back in time: once a page reaches past `since`, the pages before it hold nothing newer.
     if (since !== null && feed.items.some((item) => (dateOf(item) ?? since) < since)) break;
@@ -226,6 +212,41 @@ async function walkFeed(walk: Walk): Promise<string | null> {
     }
   }
   return siteLink;
+}
+
+/** Keep a page of the source's history (fetched, or read from a file) as a fetch of this backfill. */
+function recordPage(
+  walk: Walk,
+  page: {
+    url: string;
+    status: number | null;
+    durationMs: number;
+    contentType: string | null;
+    body: Uint8Array;
+  },
+): Promise<number> {
+  return recordFetch(walk.rt.store.sql, {
+    sourceId: walk.source.id,
+    crawlId: walk.backfillId,
+    ...page,
+    notModified: false,
+    bytes: page.body.length,
+    etag: null,
+    lastModified: null,
+    errorCode: null,
+    error: null,
+  });
+}
+
+/** Hand a kept page to the parse stage, on the bulk lane, with the backfill's `since`. */
+function queueParse(walk: Walk, fetchId: number): Promise<void> {
+  return walk.enqueue('parse', {
+    fetchId,
+    sourceId: walk.source.id,
+    crawlId: walk.backfillId,
+    bulk: true,
+    since: walk.opts.since?.toISOString() ?? null,
+  });
 }
 
 /** The site's sitemaps: the ones asked for, else robots.txt's `Sitemap:` lines, else `/sitemap.xml`. */
@@ -338,7 +359,7 @@ async function* filesUnder(dir: string): AsyncGenerator<string> {
  * to the parse stage like a fetched feed page.
  */
 async function readFolder(walk: Walk, folder: string): Promise<void> {
-  const { rt, source, report, opts } = walk;
+  const { report, opts } = walk;
   const since = opts.since?.getTime() ?? null;
   const docs: DocumentInput[] = [];
   for await (const path of filesUnder(folder)) {
@@ -355,28 +376,14 @@ async function readFolder(walk: Walk, folder: string): Promise<void> {
       continue;
     }
     if (FEED_FILES.has(ext)) {
-      const fetchId = await recordFetch(rt.store.sql, {
-        sourceId: source.id,
-        crawlId: walk.backfillId,
+      const fetchId = await recordPage(walk, {
         url: `file:${name}`,
-        durationMs: 0,
         status: null,
-        notModified: false,
-        bytes: bytes.length,
+        durationMs: 0,
         contentType: null,
-        etag: null,
-        lastModified: null,
         body: bytes,
-        errorCode: null,
-        error: null,
       });
-      await walk.enqueue('parse', {
-        fetchId,
-        sourceId: source.id,
-        crawlId: walk.backfillId,
-        bulk: true,
-        since: opts.since?.toISOString() ?? null,
-      });
+      await queueParse(walk, fetchId);
       continue;
     }
     const html = decodeBody(bytes, htmlContentType(null)).text;
