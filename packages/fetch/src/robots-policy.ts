@@ -8,4 +8,6 @@ export interface RobotsPolicy {
    * guarded fetch may reach despite private addresses; fetching that host's robots.txt is allowed as well.
    */
   isAllowed(url: string, opts?: { allowHosts?: readonly string[] }): Promise<boolean>;
+  /** The sitemaps the origin's robots.txt lists, read from the same cached copy (for `backfill`). */
+  sitemaps?(url: string, opts?: { allowHosts?: readonly string[] }): Promise<string[]>;
 }

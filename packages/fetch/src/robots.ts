@@ -82,6 +82,12 @@ export class RobotsCache implements RobotsPolicy {
     return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : null;
   }
 
+  /** The sitemaps the origin's robots.txt lists (`Sitemap:` lines), in its order; none without one. */
+  async sitemaps(url: string, opts: RobotsCheckOptions = {}): Promise<string[]> {
+    const entry = await this.#entry(url, opts);
+    return entry.robot?.getSitemaps() ?? [];
+  }
+
   async #entry(url: string, opts: RobotsCheckOptions): Promise<Entry> {
     const origin = new URL(url).origin;
     const cached = this.#entries.get(origin);

@@ -4,21 +4,13 @@ import { extractArticle } from '@frameline/article';
 import { describeError, type FeedItem, type ParsedFeed, toError } from '@frameline/core';
 import { type FetchResult, fetchUrl } from '@frameline/fetch';
 import { decodeBody, feedPaging, htmlContentType, parseFeed, wordpressPage } from '@frameline/parse';
-import {
-  crawlSummary,
-  type DocumentInput,
-  documentsToProcess,
-  recordFetch,
-  recordParse,
-  type SourceRow,
-  upsertDocuments,
-} from '@frameline/store';
+import { crawlSummary, type DocumentInput, recordFetch, recordParse, type SourceRow } from '@frameline/store';
 import { type Enqueue, fetchOptionsFor, type JobFailure } from './context.js';
 import { newCrawlId } from './crawl.js';
-import { canonicalizeUrl, itemGuid } from './items.js';
+import { canonicalizeUrl, itemGuid, itemTime } from './items.js';
 import { openLane } from './lane.js';
-import { EXTRACT_BATCH } from './queues.js';
 import type { Runtime } from './runtime.js';
+import { storeDocuments } from './stages/parse.js';
 
 /** Feed pages and sitemap files read per backfill, unless told otherwise: a bound on a runaway archive. */
 const MAX_PAGES = 1_000;
@@ -117,11 +109,7 @@ export async function backfill(
     await lane.close();
   }
   const summary = await crawlSummary(rt.store.sql, backfillId);
-  report.documents = {
-    new: summary.documents.new,
-    updated: summary.documents.updated,
-    unchanged: Math.max(0, summary.documents.unchanged),
-  };
+  report.documents = summary.documents;
   report.announcements = summary.announcements;
   report.datedFrom = await datedFrom(rt, backfillId);
   report.durationMs = Math.round(performance.now() - started);
@@ -138,11 +126,6 @@ function fetchFor(walk: Walk, url: string): Promise<FetchResult> {
     ...fetchOptionsFor(walk.rt.fetchOptions, walk.source),
     signal: walk.opts.signal,
   });
-}
-
-function dateOf(item: FeedItem): number | null {
-  const date = item.published ?? item.updated;
-  return date ? Date.parse(date) : null;
 }
 
 /**
@@ -196,7 +179,7 @@ async function walkFeed(walk: Walk): Promise<string | null> {
     await queueParse(walk, fetchId);
     siteLink ??= feed.link;
     // Archive pages go back in time: once a page reaches past `since`, the pages before it hold nothing newer.
-    if (since !== null && feed.items.some((item) => (dateOf(item) ?? since) < since)) break;
+    if (since !== null && feed.items.some((item) => (itemTime(item) ?? since) < since)) break;
     const paging = feedPaging(res.body, res.contentType, res.url);
     if (via === 'first') wordpress = paging.wordpress;
     const linked = paging.prevArchive
@@ -253,20 +236,10 @@ function queueParse(walk: Walk, fetchId: number): Promise<void> {
 async function sitemapUrls(walk: Walk, siteLink: string | null): Promise<string[]> {
   if (walk.opts.sitemaps && walk.opts.sitemaps.length > 0) return walk.opts.sitemaps;
   const origin = new URL(siteLink ?? walk.source.url).origin;
-  try {
-    const robots = await fetchFor(walk, `${origin}/robots.txt`);
-    const listed = [
-      ...Buffer.from(robots.body)
-        .toString('utf8')
-        .matchAll(/^\s*sitemap\s*:\s*(\S+)/gim),
-    ]
-      .map((m) => m[1])
-      .filter((u): u is string => Boolean(u));
-    if (listed.length > 0) return listed;
-  } catch {
-    // No robots.txt: try the usual place.
-  }
-  return [`${origin}/sitemap.xml`];
+  // robots.txt as the fetches' own robots check has it (cached, fetched once per origin).
+  const { robots, allowHosts } = fetchOptionsFor(walk.rt.fetchOptions, walk.source);
+  const listed = (await robots?.sitemaps?.(`${origin}/`, { allowHosts: allowHosts ?? [] })) ?? [];
+  return listed.length > 0 ? listed : [`${origin}/sitemap.xml`];
 }
 
 /** Same site: the host, with or without `www.`. */
@@ -339,7 +312,7 @@ async function readSitemaps(walk: Walk, siteLink: string | null): Promise<void> 
     text: '',
   }));
   report.sitemapPages = docs.length;
-  await storeAndQueue(walk, docs, 'article');
+  await storeFound(walk, docs, () => true);
 }
 
 /** Every file under `dir`, depth first, in name order. */
@@ -407,46 +380,21 @@ async function readFolder(walk: Walk, folder: string): Promise<void> {
       text: article.text,
     });
   }
-  await storeAndQueue(walk, docs, 'extract');
+  await storeFound(walk, docs, () => false);
 }
 
-/** Store documents for the source (in batches) and queue the stage that goes on with each. */
-async function storeAndQueue(walk: Walk, docs: DocumentInput[], next: 'article' | 'extract'): Promise<void> {
-  const { rt, source } = walk;
-  const sql = rt.store.sql;
-  for (let i = 0; i < docs.length; i += 500) {
-    const batch = docs.slice(i, i + 500);
-    await upsertDocuments(sql, source.id, walk.backfillId, batch);
-    const todo = await documentsToProcess(
-      sql,
-      source.id,
-      rt.ruleSet.version,
-      batch.map((d) => d.guid),
-    );
-    if (next === 'article') {
-      for (const doc of todo) {
-        if (doc.articleHash === doc.contentHash) continue;
-        await walk.enqueue('article', {
-          documentId: doc.id,
-          contentHash: doc.contentHash,
-          crawlId: walk.backfillId,
-          bulk: true,
-        });
-      }
-      continue;
-    }
-    for (let j = 0; j < todo.length; j += EXTRACT_BATCH) {
-      const documents = todo
-        .slice(j, j + EXTRACT_BATCH)
-        .map((d) => ({ id: d.id, contentHash: d.contentHash }));
-      await walk.enqueue('extract', {
-        documents,
-        ruleSet: rt.ruleSet.version,
-        crawlId: walk.backfillId,
-        bulk: true,
-      });
-    }
-  }
+/**
+ * Store documents the backfill found itself (sitemap pages, saved pages) through the parse stage's own
+ * storing, on the bulk lane; `wantsArticle` says whether each still needs its page fetched.
+ */
+async function storeFound(walk: Walk, docs: DocumentInput[], wantsArticle: () => boolean): Promise<void> {
+  const ctx = { sql: walk.rt.store.sql, ruleSet: walk.rt.ruleSet, enqueue: walk.enqueue };
+  await storeDocuments(ctx, docs, {
+    sourceId: walk.source.id,
+    crawlId: walk.backfillId,
+    bulk: true,
+    wantsArticle,
+  });
 }
 
 async function datedFrom(rt: Runtime, backfillId: string): Promise<Record<string, number>> {

@@ -1,4 +1,5 @@
-import { describeError, type Logger, PermanentError, unavailableService } from '@frameline/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describeError, type Logger, PermanentError } from '@frameline/core';
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Enqueue, JobFailure, StageContext } from './context.js';
@@ -240,16 +241,15 @@ export class BullTransport {
           } catch (err) {
             // A PermanentError must not be retried: BullMQ's UnrecoverableError fails the job at once.
             if (err instanceof PermanentError) throw new UnrecoverableError(describeError(err));
-            const service = unavailableService(err);
-            const delay = service === null || token === undefined ? null : outage.next();
-            if (delay === null) throw err;
+            const wait = outage.delayFor(err);
+            if (wait === null || token === undefined) throw err;
             // The database or Redis is away: the job waits for it without being charged an attempt. Should
             // Redis itself be away, the move fails and the job's lock lapses; the stalled-job check re-runs it.
             this.opts.log.warn(
-              { stage, jobId: job.id, service, delayMs: delay, err: describeError(err) },
-              `${service} unavailable; job put back`,
+              { stage, jobId: job.id, ...wait, err: describeError(err) },
+              `${wait.service} unavailable; job put back`,
             );
-            await job.moveToDelayed(Date.now() + delay, token);
+            await job.moveToDelayed(Date.now() + wait.delayMs, token);
             throw new DelayedError();
           }
         },
@@ -300,8 +300,4 @@ export function redactUrl(url: string): string {
   } catch {
     return '<invalid url>';
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

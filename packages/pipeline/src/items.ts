@@ -60,6 +60,12 @@ export function toDocumentInput(item: FeedItem, format: ParsedFeed['format']): D
   };
 }
 
+/** When an item was published (else last updated), in ms since 1970; null when its feed dates it not at all. */
+export function itemTime(item: FeedItem): number | null {
+  const date = item.published ?? item.updated;
+  return date ? Date.parse(date) : null;
+}
+
 /** A feed text this short, with no full content, is a teaser: the article is on the linked page. */
 export const SUMMARY_ONLY_CHARS = 1_500;
 

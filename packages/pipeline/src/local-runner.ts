@@ -1,4 +1,4 @@
-import { describeError, PermanentError, toError, unavailableService } from '@frameline/core';
+import { describeError, PermanentError, toError } from '@frameline/core';
 import type { Enqueue, JobFailure, StageContext } from './context.js';
 import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
 import { OutageBackoff, retryDelayMs } from './retry.js';
@@ -101,12 +101,11 @@ export class LocalRunner {
       this.settle(job);
     } catch (thrown) {
       const err = toError(thrown);
-      const service = unavailableService(err);
-      const wait = service === null || this.stopped ? null : this.outage.next();
+      const wait = this.stopped ? null : this.outage.delayFor(err);
       if (wait !== null) {
         // The database is away: wait for it without charging the job an attempt.
-        this.ctx.log.warn({ jobId: job.id, service, delayMs: wait }, `${service} unavailable; job put back`);
-        return this.retryLater(job, wait);
+        this.ctx.log.warn({ jobId: job.id, ...wait }, `${wait.service} unavailable; job put back`);
+        return this.retryLater(job, wait.delayMs);
       }
       job.attemptsMade++;
       if (err instanceof PermanentError || job.attemptsMade >= attempts || this.stopped) {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describeError, type Logger, TransientError, unavailableService } from '@frameline/core';
 
 /**
@@ -9,7 +10,11 @@ export const MAX_RETRY_DELAY_MS = 60_000;
 /** Exponential backoff with full jitter, or the server's Retry-After when it gave one. */
 export function retryDelayMs(attemptsMade: number, baseMs: number, err?: Error): number {
   if (err instanceof TransientError && err.retryAfterMs !== null) return err.retryAfterMs;
-  const ceiling = Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.max(0, attemptsMade - 1));
+  return jittered(Math.min(MAX_RETRY_DELAY_MS, baseMs * 2 ** Math.max(0, attemptsMade - 1)));
+}
+
+/** A delay between half of `ceiling` and all of it, at random, so retries of many jobs spread out. */
+function jittered(ceiling: number): number {
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
@@ -23,21 +28,25 @@ export const MAX_OUTAGE_MS = 10 * 60_000;
  * How long a job waits when the database or Redis is unreachable: it is put back, not charged an attempt, and
  * tried again after about as long as the outage has lasted so far (at least 500 ms, at most
  * MAX_OUTAGE_DELAY_MS, jittered), so a few seconds' restart costs seconds and a long outage costs no spinning.
- * Once an outage has lasted `maxOutageMs`, `next` says null: nothing waits forever.
+ * Once an outage has lasted `maxOutageMs`, `delayFor` says null: nothing waits forever.
  */
 export class OutageBackoff {
   private since: number | null = null;
 
   constructor(private readonly maxOutageMs = MAX_OUTAGE_MS) {}
 
-  /** The delay for a job that just met an outage, or null when the outage has lasted too long to wait. */
-  next(): number | null {
+  /**
+   * When `err` says the database or Redis is unreachable: which one, and how long to wait before trying
+   * again. Null for any other error, and once the outage has lasted too long to wait.
+   */
+  delayFor(err: unknown): { service: 'database' | 'redis'; delayMs: number } | null {
+    const service = unavailableService(err);
+    if (service === null) return null;
     const now = Date.now();
     this.since ??= now;
     const lasted = now - this.since;
     if (lasted > this.maxOutageMs) return null;
-    const ceiling = Math.min(MAX_OUTAGE_DELAY_MS, Math.max(500, lasted));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    return { service, delayMs: jittered(Math.min(MAX_OUTAGE_DELAY_MS, Math.max(500, lasted))) };
   }
 
   /** A job got through: the service is back. */
@@ -56,14 +65,10 @@ export async function whenAvailable<T>(what: string, fn: () => Promise<T>, log: 
     try {
       return await fn();
     } catch (err) {
-      const service = unavailableService(err);
-      const delay = service === null ? null : outage.next();
-      if (delay === null) throw err;
-      log.warn(
-        { service, delayMs: delay, err: describeError(err) },
-        `${what}: ${service} unavailable, waiting`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      const wait = outage.delayFor(err);
+      if (wait === null) throw err;
+      log.warn({ ...wait, err: describeError(err) }, `${what}: ${wait.service} unavailable, waiting`);
+      await sleep(wait.delayMs);
     }
   }
 }

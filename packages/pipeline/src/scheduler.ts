@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { describeError } from '@frameline/core';
 import { claimDueSources, nextDueAt } from '@frameline/store';
 import type { Enqueue } from './context.js';
@@ -48,15 +49,7 @@ export async function runScheduler(rt: Runtime, opts: SchedulerOptions): Promise
   }
 }
 
+/** Sleep `ms`, or less when the signal fires (which ends the scheduler's loop). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }

@@ -8,6 +8,7 @@ import {
 } from '@frameline/core';
 import { parseFeed } from '@frameline/parse';
 import {
+  type DocumentInput,
   documentsToProcess,
   getFetch,
   getSource,
@@ -17,10 +18,11 @@ import {
   recordParse,
   type SourceRow,
   type StoredFetch,
+  type UpsertResult,
   upsertDocuments,
 } from '@frameline/store';
 import { type Processor, pollPolicy, type StageContext } from '../context.js';
-import { toDocumentInput, wantsArticle } from '../items.js';
+import { itemTime, toDocumentInput, wantsArticle } from '../items.js';
 import { type DocumentRef, EXTRACT_BATCH, type JobMap } from '../queues.js';
 
 /**
@@ -64,15 +66,21 @@ async function parseAndStore(
   });
   const since = payload.since ? Date.parse(payload.since) : null;
   // A backfill's `since` drops items dated before it; an undated item is kept (its page may date it).
-  const items =
-    since === null
-      ? feed.items
-      : feed.items.filter((item) => {
-          const date = item.published ?? item.updated;
-          return date === null || Date.parse(date) >= since;
-        });
+  const items = since === null ? feed.items : feed.items.filter((item) => (itemTime(item) ?? since) >= since);
   const docs = items.map((item) => toDocumentInput(item, feed.format));
-  const result = await upsertDocuments(ctx.sql, source.id, crawlId, docs);
+  const wanted = new Set(
+    items.flatMap((item, i) => {
+      const doc = docs[i];
+      return doc && wantsArticle(item, feed.format, source.articleMode, doc.text) ? [doc.guid] : [];
+    }),
+  );
+  const stored = await storeDocuments(ctx, docs, {
+    sourceId: source.id,
+    crawlId,
+    bulk: bulk ?? false,
+    wantsArticle: (guid) => wanted.has(guid),
+  });
+  const { result, duplicates } = stored;
   await recordParse(ctx.sql, fetched.id, {
     total: docs.length,
     new: result.created,
@@ -86,40 +94,46 @@ async function parseAndStore(
       poll: pollPolicy(ctx.config, feed.ttlMinutes ? feed.ttlMinutes * 60_000 : null),
     });
   }
-  const guids = docs.map((d) => d.guid);
-  const duplicates = await markDuplicates(ctx.sql, source.id, guids);
-  const wanted = new Set(
-    items.flatMap((item, i) => {
-      const doc = docs[i];
-      return doc && wantsArticle(item, feed.format, source.articleMode, doc.text) ? [doc.guid] : [];
-    }),
+  log.debug(
+    { items: docs.length, ...result, duplicates, articles: stored.articles, extract: stored.extract },
+    'parsed',
   );
-  const todo = await documentsToProcess(ctx.sql, source.id, ctx.ruleSet.version, guids);
+  return { items: docs.length, ...result, duplicates };
+}
+
+/**
+ * Store documents of a source (new ones inserted, changed ones updated), mark those another source already
+ * carries as its duplicates, and queue what each document this rule set has not extracted needs next: its
+ * linked page when `wantsArticle` says so and no page was kept for its content, else extraction in batches.
+ * Asking the database which documents need work (rather than trusting what the upsert returned) means a job
+ * retried after a crash still finds documents whose extraction never ran.
+ */
+export async function storeDocuments(
+  ctx: Pick<StageContext, 'sql' | 'ruleSet' | 'enqueue'>,
+  docs: DocumentInput[],
+  opts: { sourceId: number; crawlId: string | null; bulk: boolean; wantsArticle: (guid: string) => boolean },
+): Promise<{ result: UpsertResult; duplicates: number; articles: number; extract: number }> {
+  const lane = opts.bulk ? { bulk: true } : {};
+  const result = await upsertDocuments(ctx.sql, opts.sourceId, opts.crawlId, docs);
+  const guids = docs.map((d) => d.guid);
+  const duplicates = await markDuplicates(ctx.sql, opts.sourceId, guids);
+  const todo = await documentsToProcess(ctx.sql, opts.sourceId, ctx.ruleSet.version, guids);
   const extract: DocumentRef[] = [];
   let articles = 0;
   for (const doc of todo) {
-    if (wanted.has(doc.guid) && doc.articleHash !== doc.contentHash) {
+    if (opts.wantsArticle(doc.guid) && doc.articleHash !== doc.contentHash) {
       articles++;
       await ctx.enqueue('article', {
         documentId: doc.id,
         contentHash: doc.contentHash,
-        crawlId,
-        ...(bulk ? { bulk } : {}),
+        crawlId: opts.crawlId,
+        ...lane,
       });
     } else extract.push({ id: doc.id, contentHash: doc.contentHash });
   }
   for (let i = 0; i < extract.length; i += EXTRACT_BATCH) {
     const documents = extract.slice(i, i + EXTRACT_BATCH);
-    await ctx.enqueue('extract', {
-      documents,
-      ruleSet: ctx.ruleSet.version,
-      crawlId,
-      ...(bulk ? { bulk } : {}),
-    });
+    await ctx.enqueue('extract', { documents, ruleSet: ctx.ruleSet.version, crawlId: opts.crawlId, ...lane });
   }
-  log.debug(
-    { items: docs.length, ...result, duplicates, articles, extract: todo.length - articles },
-    'parsed',
-  );
-  return { items: docs.length, ...result, duplicates };
+  return { result, duplicates, articles, extract: extract.length };
 }
