@@ -1,4 +1,11 @@
-import { addSource, claimDueSources, markSourceOk, registerRuleSet, upsertDocuments } from '@frameline/store';
+import {
+  addSource,
+  claimDueSources,
+  markSourceFetched,
+  markSourceOk,
+  registerRuleSet,
+  upsertDocuments,
+} from '@frameline/store';
 import { type FixtureServer, startFixtureServer } from '@frameline/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { eventually, startCli } from './helpers/cli.js';
@@ -73,6 +80,12 @@ describe('polling schedule (store)', () => {
     const [ttl] = await db.sql<{ inS: number }[]>`
       select extract(epoch from next_fetch_at - now())::int as "inS" from sources where id = ${fixed.id}`;
     expect(Math.abs((ttl?.inS ?? 0) - 5 * 3600)).toBeLessThanOrEqual(2);
+    // As the stages do it: the fetch records the server's freshness, the parse after it schedules the poll.
+    await markSourceFetched(db.sql, quiet.id, { freshForS: 2 * 86_400 });
+    await markSourceOk(db.sql, quiet.id, { poll: policy });
+    const [fetched] = await db.sql<{ inS: number }[]>`
+      select extract(epoch from next_fetch_at - now())::int as "inS" from sources where id = ${quiet.id}`;
+    expect(fetched?.inS).toBeGreaterThanOrEqual(2 * 86_400 - 2);
   });
 });
 

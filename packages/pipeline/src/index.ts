@@ -13,4 +13,4 @@ export { MAX_RETRY_DELAY_MS, retryDelayMs } from './retry.js';
 export { connectTransport, openFetchOptions, openRuntime, type Runtime, stageBase } from './runtime.js';
 export { POLL_LEASE_S, runScheduler, type SchedulerOptions } from './scheduler.js';
 export { PROCESSORS } from './stages/index.js';
-export { runWorker, type WorkerOptions } from './worker.js';
+export { runWorker, startStageWorkers, type WorkerOptions } from './worker.js';

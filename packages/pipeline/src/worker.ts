@@ -1,3 +1,4 @@
+import type { BullTransport } from './bullmq.js';
 import { QUEUES, type QueueName } from './queues.js';
 import { connectTransport, type Runtime, stageBase } from './runtime.js';
 
@@ -7,6 +8,19 @@ export interface WorkerOptions {
   /** Exit once the queues of these stages are empty (drain mode). */
   once?: boolean;
   signal?: AbortSignal;
+}
+
+/** BullMQ workers in this process for `stages`, with the runtime's stages, lock time and retry backoff. */
+export function startStageWorkers(
+  transport: BullTransport,
+  rt: Runtime,
+  opts: { stages: readonly QueueName[]; concurrency: number },
+): void {
+  transport.startWorkers(stageBase(rt), {
+    ...opts,
+    lockMs: rt.config.jobLockMs,
+    retryBaseMs: rt.config.retryBaseMs,
+  });
 }
 
 /**
@@ -21,12 +35,7 @@ export async function runWorker(rt: Runtime, opts: WorkerOptions = {}): Promise<
   }
   const stages = opts.stages ?? QUEUES;
   const transport = await connectTransport(rt);
-  transport.startWorkers(stageBase(rt), {
-    stages,
-    concurrency: opts.concurrency ?? rt.config.concurrency,
-    lockMs: rt.config.jobLockMs,
-    retryBaseMs: rt.config.retryBaseMs,
-  });
+  startStageWorkers(transport, rt, { stages, concurrency: opts.concurrency ?? rt.config.concurrency });
   rt.log.info({ stages, pid: process.pid }, 'worker started');
   try {
     await new Promise<void>((resolve) => {

@@ -291,33 +291,32 @@ export async function resumeSource(sql: Sql, id: number): Promise<boolean> {
 }
 
 /**
- * Record that a source answered 200: the next fetch is scheduled and a permanent redirect updates its URL.
+ * Record that a source answered 200: how long the server says the answer stays fresh is kept, and a permanent
+ * redirect updates its URL.
  * Validators and the error state wait for the parse stage, so a body that turns out unparsable is fetched
  * again in full next time instead of being hidden behind a 304.
  */
 export async function markSourceFetched(
   sql: Sql,
   id: number,
-  update: { url?: string | null; poll?: PollPolicy },
+  update: { url?: string | null; freshForS?: number | null },
 ): Promise<void> {
-  const policy = update.poll ?? DEFAULT_POLICY;
+  // The next poll is scheduled once, by the parse that follows (markSourceOk, with the new items counted),
+  // which keeps the freshness recorded here; a parse that never comes leaves the poll's claim to run out.
+  const fresh = Math.max(0, Math.round(update.freshForS ?? 0));
   await sql`
     update sources set
       last_fetched_at = now(),
-      ${nextPoll(sql, policy)},
+      fresh_until = case when ${fresh}::int > 0 then now() + make_interval(secs => ${fresh}::int)
+                         else fresh_until end,
       -- A redirect onto a URL another source already has keeps the old URL rather than failing the fetch.
       url = case when ${update.url ?? null}::text is null
                    or exists (select 1 from sources o where o.url = ${update.url ?? null}) then url
                  else ${update.url ?? null} end,
       updated_at = now()
-    from ${polledFrom(sql, id, policy)}
     where id = ${id}`;
 }
 
-/**
- * Put a source's next fetch off without counting an error: its host asked every crawler to wait
- * (Retry-After on another source of the same host), which says nothing about this source.
- */
 export async function deferSource(sql: Sql, id: number, ms: number): Promise<void> {
   await sql`
     update sources set next_fetch_at = greatest(next_fetch_at, now() + make_interval(secs => ${Math.ceil(ms / 1000)})),

@@ -22,7 +22,9 @@ export function serviceCommands(program: Command): void {
     )
     .option('--concurrency <n>', 'jobs at once per stage', parseIntOption('--concurrency'))
     .action(async (o: { concurrency?: number }) => {
-      const { connectTransport, LocalRunner, runScheduler, stageBase } = await import('@frameline/pipeline');
+      const { connectTransport, LocalRunner, runScheduler, stageBase, startStageWorkers } = await import(
+        '@frameline/pipeline'
+      );
       await withRuntime(async (rt, signal) => {
         await ensureSources(rt);
         const concurrency = o.concurrency ?? rt.config.concurrency;
@@ -32,12 +34,7 @@ export function serviceCommands(program: Command): void {
         if (rt.config.redisUrl) {
           const transport = await connectTransport(rt);
           try {
-            transport.startWorkers(stageBase(rt), {
-              stages: STAGES,
-              concurrency,
-              lockMs: rt.config.jobLockMs,
-              retryBaseMs: rt.config.retryBaseMs,
-            });
+            startStageWorkers(transport, rt, { stages: STAGES, concurrency });
             note(`frameline run ${process.pid}: scheduler and workers on Redis; Ctrl-C stops`);
             await runScheduler(rt, { enqueue: transport.enqueue, signal, onRound: round });
           } finally {

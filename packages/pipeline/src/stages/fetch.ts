@@ -53,7 +53,7 @@ export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
       log.debug('not modified');
       return { status: res.status, fetchId };
     }
-    await markSourceFetched(ctx.sql, source.id, { url: res.permanentRedirect, poll });
+    await markSourceFetched(ctx.sql, source.id, { url: res.permanentRedirect, freshForS: poll.freshForS });
     await ctx.enqueue('parse', { fetchId, sourceId: source.id, crawlId: payload.crawlId });
     log.debug({ status: res.status, bytes: res.bytes }, 'fetched');
     return { status: res.status, fetchId };
