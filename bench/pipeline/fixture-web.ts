@@ -5,7 +5,7 @@
  * its traffic (how many article pages, how many feed bodies) and not only by what the crawler reports.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startFixtureServer } from '@frameline/testkit';
+import { seededRandom, startFixtureServer } from '@frameline/testkit';
 
 export const KINDS = ['feed', 'article', 'robots', 'other'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -94,25 +94,13 @@ const MODELS = [
 ] as const;
 const AUTHORS = ['Ada Park', 'Ravi Menon', 'Lena Vogel', 'Tomás Ruiz', 'Mei Chen', 'Kofi Mensah'] as const;
 
-/** A small seeded generator (mulberry32), so every run serves the same web. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * One item's news: a title, a feed description of one or two sentences, and the article's paragraphs. `uid` is
  * in every text, so no two items read the same: frameline takes an equal text in two sources for one story
  * carried twice (a duplicate), which would hide documents from the count.
  */
 export function mlNews(uid: number): { title: string; description: string; paragraphs: string[] } {
-  const r = random(uid * 2_654_435_761);
+  const r = seededRandom(uid * 2_654_435_761);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const version = () => `${1 + Math.floor(r() * 3)}.${Math.floor(r() * 20)}.${Math.floor(r() * 5)}`;
   const sentence = (): string => {

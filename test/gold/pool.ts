@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { htmlToText, parseFeed } from '@frameline/parse';
 import { loadRuleSet, tag } from '@frameline/tag';
+import { seededRandom } from '@frameline/testkit';
 import { goldItemKeys, reservedForHeldout2, sharedDir } from './lib.js';
 
 /** Every feed file of the corpora the gold sets draw from, relative to `shared/corpora`. */
@@ -29,18 +30,6 @@ function feedFiles(root: string): string[] {
     if (existsSync(join(root, dir))) walk(dir);
   }
   return out.sort();
-}
-
-/** A small deterministic generator (mulberry32) so a sample can be drawn again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function main(): Promise<void> {
@@ -71,7 +60,7 @@ async function main(): Promise<void> {
       candidates.push({ corpus, index, title: item.title ?? '', text });
     });
   }
-  const next = random(Number(values.seed));
+  const next = seededRandom(Number(values.seed));
   for (let i = candidates.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [candidates[i], candidates[j]] = [candidates[j] as never, candidates[i] as never];

@@ -51,6 +51,7 @@ export {
   type RobotsMode,
   startFetchFixture,
 } from './fetch-routes.js';
+export { seededRandom } from './random.js';
 export {
   type Answer,
   chunked,
