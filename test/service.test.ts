@@ -55,8 +55,8 @@ describe('polling schedule (store)', () => {
         html: null,
         text: `post ${k}`,
       }));
-    await upsertDocuments(db.sql, busy.id, null, posts(28, 6)); // 28 in the week: every 6 h
-    await upsertDocuments(db.sql, fixed.id, null, posts(28, 6));
+    await upsertDocuments(db.sql, { sourceId: busy.id, crawlId: null }, posts(28, 6)); // 28 in the week: every 6 h
+    await upsertDocuments(db.sql, { sourceId: fixed.id, crawlId: null }, posts(28, 6));
     for (const s of [busy, quiet, fixed]) await markSourceOk(db.sql, s.id, { poll: policy });
     const rows = await db.sql<{ id: number; interval: number; inS: number }[]>`
       select id, poll_interval_s as interval, extract(epoch from next_fetch_at - now())::int as "inS"
@@ -125,7 +125,7 @@ describe('event-aware polling (store)', () => {
     });
     /** A stored document of `sourceId` mentioning `entity` in its title, as an extraction by the rule set. */
     async function mentioning(sourceId: number, entity: string, d: ReturnType<typeof doc>): Promise<number> {
-      await upsertDocuments(db.sql, sourceId, null, [d]);
+      await upsertDocuments(db.sql, { sourceId, crawlId: null }, [d]);
       const [row] = await db.sql<{ id: number }[]>`
         update documents set current_rule_set = ${version} where source_id = ${sourceId} and guid = ${d.guid}
         returning id`;

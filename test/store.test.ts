@@ -51,14 +51,24 @@ function item(guid: string, text: string): DocumentInput {
 describe('documents', () => {
   test('upsert inserts new items, updates changed ones and leaves unchanged ones alone', async () => {
     const { source } = await addSource(db.sql, { url: 'https://example.org/feed-docs' });
-    expect(await upsertDocuments(db.sql, source.id, 'c1', [item('a', 'one'), item('b', 'two')])).toEqual({
+    expect(
+      await upsertDocuments(db.sql, { sourceId: source.id, crawlId: 'c1' }, [
+        item('a', 'one'),
+        item('b', 'two'),
+      ]),
+    ).toEqual({
       created: 2,
       updated: 0,
       unchanged: 0,
     });
     const [before] = await db.sql<{ lastChangedAt: Date }[]>`
       select last_changed_at as "lastChangedAt" from documents where guid = 'a'`;
-    expect(await upsertDocuments(db.sql, source.id, 'c2', [item('a', 'one'), item('b', 'TWO')])).toEqual({
+    expect(
+      await upsertDocuments(db.sql, { sourceId: source.id, crawlId: 'c2' }, [
+        item('a', 'one'),
+        item('b', 'TWO'),
+      ]),
+    ).toEqual({
       created: 0,
       updated: 1,
       unchanged: 1,
@@ -79,7 +89,10 @@ describe('documents', () => {
 
   test('a feed repeating a guid stores one document', async () => {
     const { source } = await addSource(db.sql, { url: 'https://example.org/feed-repeat' });
-    const result = await upsertDocuments(db.sql, source.id, null, [item('x', 'first'), item('x', 'second')]);
+    const result = await upsertDocuments(db.sql, { sourceId: source.id, crawlId: null }, [
+      item('x', 'first'),
+      item('x', 'second'),
+    ]);
     expect(result).toEqual({ created: 1, updated: 0, unchanged: 0 });
   });
 });
@@ -90,7 +103,7 @@ describe('duplicates', () => {
     const ids: number[] = [];
     for (let k = 0; k < n; k++) {
       const { source } = await addSource(db.sql, { url: `https://example.org/${label}-${k}` });
-      await upsertDocuments(db.sql, source.id, null, [item(`${label}-${k}`, text)]);
+      await upsertDocuments(db.sql, { sourceId: source.id, crawlId: null }, [item(`${label}-${k}`, text)]);
       const [row] = await db.sql<{ id: number }[]>`select id from documents where guid = ${`${label}-${k}`}`;
       ids.push(row?.id as number);
     }
@@ -284,7 +297,7 @@ describe('extractions', () => {
       entities: rules.entities,
     });
     const { source } = await addSource(db.sql, { url: 'https://example.org/feed-new-names' });
-    await upsertDocuments(db.sql, source.id, 'c1', [
+    await upsertDocuments(db.sql, { sourceId: source.id, crawlId: 'c1' }, [
       item('nn', 'Introducing Quillmark Studio, notebooks for PyTorch teams.'),
     ]);
     const [doc] = await db.sql<{ id: number; contentHash: string }[]>`
@@ -331,7 +344,7 @@ describe('extractions', () => {
     ).toBe(first);
     const { source } = await addSource(db.sql, { url: 'https://example.org/feed-two-rule-sets' });
     const text = 'Facebook released PyTorch 1.0, and AWS announced support for it in Amazon SageMaker.';
-    await upsertDocuments(db.sql, source.id, 'c1', [item('two', text)]);
+    await upsertDocuments(db.sql, { sourceId: source.id, crawlId: 'c1' }, [item('two', text)]);
     const [doc] = await db.sql<{ id: number; contentHash: string }[]>`
       select id, content_hash as "contentHash" from documents where guid = 'two'`;
     if (!doc) throw new Error('document not stored');

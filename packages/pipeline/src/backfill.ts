@@ -388,11 +388,12 @@ async function readFolder(walk: Walk, folder: string): Promise<void> {
  * storing, on the bulk lane; `wantsArticle` says whether each still needs its page fetched.
  */
 async function storeFound(walk: Walk, docs: DocumentInput[], wantsArticle: () => boolean): Promise<void> {
-  const ctx = { sql: walk.rt.store.sql, ruleSet: walk.rt.ruleSet, enqueue: walk.enqueue };
+  const ctx = { sql: walk.rt.store.sql, ruleSet: walk.rt.ruleSet, enqueue: walk.enqueue, log: walk.rt.log };
   await storeDocuments(ctx, docs, {
     sourceId: walk.source.id,
     crawlId: walk.backfillId,
     bulk: true,
+    extractNow: false,
     wantsArticle,
   });
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type postgres from 'postgres';
 import type { Sql } from './connect.js';
 
 /** What the parse stage stores for one item. */
@@ -17,6 +18,9 @@ export interface DocumentInput {
   html: string | null;
   text: string;
 }
+
+/** The Postgres type oid of `text`, for the parameter arrays of batch statements. */
+const TEXT_OID = 25;
 
 /** Texts shorter than this are too generic ("Read more.") to call two documents the same story. */
 const MIN_TEXT_FOR_HASH = 200;
@@ -47,58 +51,67 @@ export function contentHash(d: DocumentInput): string {
   return h.digest('hex').slice(0, 32);
 }
 
+/** Where upserted documents come from, and which rule set will extract them. */
+export interface UpsertTarget {
+  sourceId: number;
+  crawlId: string | null;
+  /**
+   * The rule set that will extract new documents. When it is the active one, a new document reads it from the
+   * start (`current_rule_set`; until the extraction is written there is nothing to read), so storing the
+   * extraction need not rewrite the document's row.
+   */
+  ruleSet?: string | null;
+}
+
 /**
  * Insert new items and update changed ones in one statement, keyed on (source_id, guid). An unchanged item is
  * left alone, so running the same feed twice writes nothing the second time.
  */
 export async function upsertDocuments(
   sql: Sql,
-  sourceId: number,
-  crawlId: string | null,
+  target: UpsertTarget,
   items: DocumentInput[],
 ): Promise<UpsertResult> {
+  const { sourceId, crawlId } = target;
+  const ruleSet = target.ruleSet ?? null;
   // A feed that repeats a guid would make one statement touch a row twice, which Postgres refuses.
   const byGuid = new Map<string, DocumentInput>();
   for (const item of items) byGuid.set(item.guid, item);
-  const rows = [...byGuid.values()].map((d) => ({
-    source_id: sourceId,
-    guid: d.guid,
-    kind: d.kind ?? 'item',
-    url: d.url,
-    canonical_url: d.canonicalUrl,
-    title: d.title,
-    author: d.author,
-    published_at: d.publishedAt,
-    published_from: d.publishedFrom,
-    updated_at: d.updatedAt,
-    updated_from: d.updatedFrom ?? (d.updatedAt ? 'feed' : null),
-    html: d.html,
-    text: d.text,
-    content_hash: contentHash(d),
-    text_hash: textHash(d.text),
-    first_crawl_id: crawlId,
-    changed_crawl_id: crawlId,
-  }));
+  const rows = [...byGuid.values()];
   if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0 };
-  let created = 0;
-  let updated = 0;
-  for (let i = 0; i < rows.length; i += 500) {
-    const batch = rows.slice(i, i + 500);
-    const changed = await sql<{ inserted: boolean }[]>`
-      insert into documents ${sql(batch)}
-      on conflict (source_id, guid) do update set
-        kind = excluded.kind, url = excluded.url, canonical_url = excluded.canonical_url, title = excluded.title,
-        author = excluded.author, published_at = excluded.published_at, published_from = excluded.published_from,
-        updated_at = excluded.updated_at, updated_from = excluded.updated_from, html = excluded.html,
-        text = excluded.text, content_hash = excluded.content_hash, text_hash = excluded.text_hash,
-        last_changed_at = now(), changed_crawl_id = excluded.changed_crawl_id
-      where documents.content_hash <> excluded.content_hash
-      returning (xmax = 0) as inserted`;
-    for (const row of changed) {
-      if (row.inserted) created++;
-      else updated++;
-    }
-  }
+  const text = (pick: (d: DocumentInput) => string | null) => sql.array(rows.map(pick), TEXT_OID);
+  // One statement whatever the feed's length (rows travel as one array per column), so it is prepared once.
+  const changed = await sql<{ inserted: boolean }[]>`
+    insert into documents (source_id, guid, kind, url, canonical_url, title, author, published_at, published_from,
+                           updated_at, updated_from, html, text, content_hash, text_hash, first_crawl_id,
+                           changed_crawl_id, current_rule_set)
+    select ${sourceId}, r.guid, r.kind, r.url, r.canonical_url, r.title, r.author, r.published_at::timestamptz,
+           r.published_from, r.updated_at::timestamptz, r.updated_from, r.html, r.text, r.content_hash,
+           r.text_hash, ${crawlId}, ${crawlId},
+           (select version from rule_sets
+            where version = ${ruleSet}::text
+              and version = (select version from rule_sets where activated_at is not null
+                             order by activated_at desc, version limit 1))
+    from unnest(${text((d) => d.guid)}::text[], ${text((d) => d.kind ?? 'item')}::text[],
+                ${text((d) => d.url)}::text[], ${text((d) => d.canonicalUrl)}::text[],
+                ${text((d) => d.title)}::text[], ${text((d) => d.author)}::text[],
+                ${text((d) => d.publishedAt)}::text[], ${text((d) => d.publishedFrom)}::text[],
+                ${text((d) => d.updatedAt)}::text[],
+                ${text((d) => d.updatedFrom ?? (d.updatedAt ? 'feed' : null))}::text[],
+                ${text((d) => d.html)}::text[], ${text((d) => d.text)}::text[], ${text(contentHash)}::text[],
+                ${text((d) => textHash(d.text))}::text[])
+      as r(guid, kind, url, canonical_url, title, author, published_at, published_from, updated_at, updated_from,
+           html, text, content_hash, text_hash)
+    on conflict (source_id, guid) do update set
+      kind = excluded.kind, url = excluded.url, canonical_url = excluded.canonical_url, title = excluded.title,
+      author = excluded.author, published_at = excluded.published_at, published_from = excluded.published_from,
+      updated_at = excluded.updated_at, updated_from = excluded.updated_from, html = excluded.html,
+      text = excluded.text, content_hash = excluded.content_hash, text_hash = excluded.text_hash,
+      last_changed_at = now(), changed_crawl_id = excluded.changed_crawl_id
+    where documents.content_hash <> excluded.content_hash
+    returning (xmax = 0) as inserted`;
+  const created = changed.filter((row) => row.inserted).length;
+  const updated = changed.length - created;
   return { created, updated, unchanged: rows.length - created - updated };
 }
 
@@ -115,6 +128,27 @@ const DUPLICATE_LOCK = 7_021_918_101;
  * that is itself marked now move to its original. Returns the ids newly marked.
  */
 export async function markDuplicatesOf(sql: Sql, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  return markLinked(sql, await linkedTargets(sql, sql`d.id = any(${sql.array(ids)}::bigint[])`));
+}
+
+/**
+ * The documents among `targets` (a condition on `d`) that share a canonical URL or text with another source's
+ * document. Most documents carry a story no other source has, and learning that takes this one read, without
+ * the lock. It is safe: each caller stored its documents (committed) before asking, so of two documents
+ * carrying the same story, whichever is asked about last sees the other and takes the locked path.
+ */
+async function linkedTargets(sql: Sql, targets: postgres.Fragment): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    select distinct d.id from documents d join documents o
+      on o.id <> d.id and o.source_id <> d.source_id
+     and ((d.canonical_url is not null and o.canonical_url = d.canonical_url)
+          or (d.text_hash is not null and o.text_hash = d.text_hash))
+    where ${targets} and d.duplicate_of is null`;
+  return rows.map((r) => r.id);
+}
+
+async function markLinked(sql: Sql, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${DUPLICATE_LOCK})`;
@@ -160,14 +194,12 @@ export async function markDuplicatesOf(sql: Sql, ids: number[]): Promise<number[
 
 /** markDuplicatesOf for the documents of a source with these guids. */
 export async function markDuplicates(sql: Sql, sourceId: number, guids: string[]): Promise<number> {
-  const rows = await sql<{ id: number }[]>`
-    select id from documents where source_id = ${sourceId} and guid = any(${sql.array(guids)})`;
-  return (
-    await markDuplicatesOf(
-      sql,
-      rows.map((r) => r.id),
-    )
-  ).length;
+  if (guids.length === 0) return 0;
+  const linked = await linkedTargets(
+    sql,
+    sql`d.source_id = ${sourceId} and d.guid = any(${sql.array(guids)})`,
+  );
+  return (await markLinked(sql, linked)).length;
 }
 
 export interface DocumentToProcess {

@@ -96,6 +96,10 @@ export interface DocumentExtraction {
  * `new-name`, every other mention `entity`. A document whose current extraction is none, or is by this rule set,
  * or whose rule set is not the active one while this is, reads this extraction from now on. Returns the ids
  * written.
+ *
+ * The round trips are few whatever the batch holds: the new names are stored first, on their own; then, in
+ * the transaction, the documents are locked and checked, and every write follows in one pipelined batch whose
+ * statements have fixed texts (rows travel as one array per column), so each is prepared once per connection.
  */
 export async function replaceExtractions(
   sql: Sql,
@@ -103,6 +107,7 @@ export async function replaceExtractions(
   docs: readonly DocumentExtraction[],
 ): Promise<number[]> {
   if (docs.length === 0) return [];
+  await storeNewNames(sql, docs);
   return sql.begin(async (tx) => {
     // The row locks order this against markDuplicatesOf and against a parse storing newer content.
     const ids = docs.map((d) => d.id);
@@ -112,80 +117,155 @@ export async function replaceExtractions(
     const hashOf = new Map(current.filter((r) => r.duplicateOf === null).map((r) => [r.id, r.contentHash]));
     const valid = docs.filter((d) => hashOf.get(d.id) === d.contentHash);
     if (valid.length === 0) return [];
-    const validIds = valid.map((d) => d.id);
-    await tx`delete from mentions where rule_set = ${ruleSet} and document_id = any(${tx.array(validIds)}::bigint[])`;
-    await tx`delete from announcements where rule_set = ${ruleSet} and document_id = any(${tx.array(validIds)}::bigint[])`;
-    const mentions = [];
-    const announcements = [];
-    // Names a release introduced ("Introducing Model Vault") and versions of known families ("PyTorch 1.0") are
-    // recorded on first sight; entities the rule set lists were registered with it and are not touched here.
-    // (A variant, "PyTorch 1.0", keeps its family as parent so that queries for the family find it.)
-    const named = new Map<string, { id: string; name: string; kind: string; parent: string | null }>();
-    for (const doc of valid) {
-      for (const { field, result } of doc.fields) {
-        for (const entity of result.entities) {
-          const isNew = doc.newNames.has(entity.id);
-          if (isNew)
-            named.set(entity.id, {
-              id: entity.id,
-              name: entity.name,
-              kind: entity.kind,
-              parent: entity.parent ?? null,
-            });
-          for (const m of entity.mentions) {
-            mentions.push({
-              document_id: doc.id,
-              entity_id: entity.id,
-              rule_set: ruleSet,
-              rule: isNew ? 'new-name' : 'entity',
-              field,
-              start_pos: m.start,
-              end_pos: m.end,
-              surface: m.text,
-            });
-          }
-        }
-        for (const a of result.announcements) {
-          announcements.push({
-            document_id: doc.id,
-            rule_set: ruleSet,
-            rule: a.rule,
-            type: a.type,
-            subject: a.subject,
-            objects: tx.array(a.objects),
-            version: a.version,
-            stage: a.stage,
-            field,
-            evidence: a.evidence.text,
-            evidence_start: a.evidence.start,
-            evidence_end: a.evidence.end,
-          });
+    const validIds = tx.array(valid.map((d) => d.id));
+    const hashes = tx.array(valid.map((d) => d.contentHash));
+    const { mentions: m, announcements: a } = resultColumns(valid);
+    const text = (values: (string | null)[]) => tx.array(values, TEXT_OID);
+    const ints = (values: number[]) => tx.array(values, INT4_OID);
+    const bigints = (values: number[]) => tx.array(values, INT8_OID);
+    await Promise.all([
+      tx`delete from mentions where rule_set = ${ruleSet} and document_id = any(${validIds}::bigint[])`,
+      tx`delete from announcements where rule_set = ${ruleSet} and document_id = any(${validIds}::bigint[])`,
+      tx`
+        insert into mentions (document_id, entity_id, rule_set, rule, field, start_pos, end_pos, surface)
+        select m.document_id, m.entity_id, ${ruleSet}, m.rule, m.field, m.start_pos, m.end_pos, m.surface
+        from unnest(${bigints(m.document)}::bigint[], ${text(m.entity)}::text[], ${text(m.rule)}::text[],
+                    ${text(m.field)}::text[], ${ints(m.start)}::int[], ${ints(m.end)}::int[],
+                    ${text(m.surface)}::text[])
+          as m(document_id, entity_id, rule, field, start_pos, end_pos, surface)
+`,
+      tx`
+        insert into announcements (document_id, rule_set, rule, type, subject, objects, version, stage, field,
+                                   evidence, evidence_start, evidence_end)
+        select a.document_id, ${ruleSet}, a.rule, a.type, a.subject, string_to_array(a.objects, chr(31)),
+               a.version, a.stage, a.field, a.evidence, a.evidence_start, a.evidence_end
+        from unnest(${bigints(a.document)}::bigint[], ${text(a.rule)}::text[], ${text(a.type)}::text[],
+                    ${text(a.subject)}::text[], ${text(a.objects)}::text[], ${text(a.version)}::text[],
+                    ${text(a.stage)}::text[], ${text(a.field)}::text[], ${text(a.evidence)}::text[],
+                    ${ints(a.start)}::int[], ${ints(a.end)}::int[])
+          as a(document_id, rule, type, subject, objects, version, stage, field, evidence, evidence_start,
+               evidence_end)`,
+      tx`
+        insert into extractions (document_id, rule_set, content_hash)
+        select unnest(${validIds}::bigint[]), ${ruleSet}, unnest(${hashes}::text[])
+        on conflict (rule_set, document_id) do update set content_hash = excluded.content_hash,
+                                                          extracted_at = now()`,
+      tx`
+        update documents set current_rule_set = ${ruleSet}
+        where id = any(${validIds}::bigint[])
+          and (current_rule_set is null
+               or (current_rule_set <> ${ruleSet}
+                   and ${ruleSet} = (select version from rule_sets where activated_at is not null
+                                     order by activated_at desc, version limit 1)))`,
+    ]);
+    return valid.map((d) => d.id);
+  });
+}
+
+/**
+ * Record the names an extraction found that its rule set does not list ("Introducing Model Vault"), and the
+ * versions of known families ("PyTorch 1.0", kept with its family as parent so that queries for the family find
+ * it), on first sight; entities the rule set lists were registered with it and are not touched. This runs
+ * before, and outside, the transaction that writes the mentions: a name two batches find at once then costs
+ * neither a wait on the other's transaction, and in id order no deadlock.
+ */
+async function storeNewNames(sql: Sql, docs: readonly DocumentExtraction[]): Promise<void> {
+  const named = new Map<string, EntityDef>();
+  for (const doc of docs) {
+    for (const { result } of doc.fields) {
+      for (const e of result.entities) {
+        if (doc.newNames.has(e.id) && !named.has(e.id)) {
+          named.set(e.id, { id: e.id, name: e.name, kind: e.kind, parent: e.parent ?? null });
         }
       }
     }
-    if (named.size > 0) {
-      await tx`insert into entities ${tx([...named.values()])} on conflict (id) do nothing`;
+  }
+  if (named.size === 0) return;
+  const rows = [...named.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const text = (values: (string | null)[]) => sql.array(values, TEXT_OID);
+  await sql`
+    insert into entities (id, name, kind, parent)
+    select * from unnest(${text(rows.map((e) => e.id))}::text[], ${text(rows.map((e) => e.name))}::text[],
+                         ${text(rows.map((e) => e.kind))}::text[], ${text(rows.map((e) => e.parent))}::text[])
+    on conflict (id) do nothing`;
+}
+
+/** Postgres type oids for the parameter arrays of the batch statements. */
+const TEXT_OID = 25;
+const INT4_OID = 23;
+const INT8_OID = 20;
+/** Joins an announcement's objects into one array element (entity ids never hold it). */
+const OBJECTS_SEPARATOR = String.fromCharCode(31);
+
+/**
+ * The mention and announcement rows of documents' results as columns, one array per column: the batch
+ * statements take them through `unnest`, so their texts do not depend on how many rows there are. A row is
+ * kept once: a mention per document, field, start and entity; an announcement per document, field, evidence
+ * start, type, subject, objects and rule.
+ */
+function resultColumns(docs: readonly DocumentExtraction[]) {
+  const m = {
+    document: [] as number[],
+    entity: [] as string[],
+    rule: [] as string[],
+    field: [] as string[],
+    start: [] as number[],
+    end: [] as number[],
+    surface: [] as string[],
+  };
+  const a = {
+    document: [] as number[],
+    rule: [] as string[],
+    type: [] as string[],
+    subject: [] as string[],
+    objects: [] as string[],
+    version: [] as (string | null)[],
+    stage: [] as (string | null)[],
+    field: [] as string[],
+    evidence: [] as string[],
+    start: [] as number[],
+    end: [] as number[],
+  };
+  for (const doc of docs) {
+    const seen = new Set<string>();
+    const once = (key: string) => {
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    };
+    for (const { field, result } of doc.fields) {
+      for (const entity of result.entities) {
+        const rule = doc.newNames.has(entity.id) ? 'new-name' : 'entity';
+        for (const mention of entity.mentions) {
+          if (!once(`m\u0000${field}\u0000${mention.start}\u0000${entity.id}`)) continue;
+          m.document.push(doc.id);
+          m.entity.push(entity.id);
+          m.rule.push(rule);
+          m.field.push(field);
+          m.start.push(mention.start);
+          m.end.push(mention.end);
+          m.surface.push(mention.text);
+        }
+      }
+      for (const ann of result.announcements) {
+        const objects = ann.objects.join(OBJECTS_SEPARATOR);
+        const key = [field, ann.evidence.start, ann.type, ann.subject, objects, ann.rule].join('\u0000');
+        if (!once(`a\u0000${key}`)) continue;
+        a.document.push(doc.id);
+        a.rule.push(ann.rule);
+        a.type.push(ann.type);
+        a.subject.push(ann.subject);
+        a.objects.push(objects);
+        a.version.push(ann.version);
+        a.stage.push(ann.stage);
+        a.field.push(field);
+        a.evidence.push(ann.evidence.text);
+        a.start.push(ann.evidence.start);
+        a.end.push(ann.evidence.end);
+      }
     }
-    for (let i = 0; i < mentions.length; i += 2000) {
-      await tx`insert into mentions ${tx(mentions.slice(i, i + 2000))} on conflict do nothing`;
-    }
-    for (let i = 0; i < announcements.length; i += 1000) {
-      await tx`insert into announcements ${tx(announcements.slice(i, i + 1000))} on conflict do nothing`;
-    }
-    const hashes = valid.map((d) => d.contentHash);
-    const active = await activeRuleSet(tx);
-    await tx`
-      insert into extractions (document_id, rule_set, content_hash)
-      select unnest(${tx.array(validIds)}::bigint[]), ${ruleSet}, unnest(${tx.array(hashes)}::text[])
-      on conflict (rule_set, document_id) do update set content_hash = excluded.content_hash,
-                                                        extracted_at = now()`;
-    await tx`
-      update documents set current_rule_set = ${ruleSet}
-      where id = any(${tx.array(validIds)}::bigint[])
-        and (current_rule_set is null
-             or (current_rule_set <> ${ruleSet} and ${ruleSet} = ${active}::text))`;
-    return validIds;
-  });
+  }
+  return { mentions: m, announcements: a };
 }
 
 /** Which stored documents a re-extraction covers: dated in [since, until), of one source; duplicates never. */

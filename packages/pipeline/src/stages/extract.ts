@@ -6,27 +6,35 @@ import {
   type StoredDocument,
 } from '@frameline/store';
 import { isListed, type RuleSet, tagDocument } from '@frameline/tag';
-import type { Processor } from '../context.js';
+import type { Processor, StageContext } from '../context.js';
+import type { DocumentRef } from '../queues.js';
 
 /**
  * Tag a batch of documents with the job's rule set and store every result in one transaction. A document that
  * changed since it was queued, vanished or turned out to be another source's duplicate is skipped: the work
  * queued for its new content, or its original, stands for it.
  */
-export const extractStage: Processor<'extract'> = async (payload, ctx) => {
-  const ruleSet = await ctx.ruleSetFor(payload.ruleSet);
-  const wanted = new Map(payload.documents.map((d) => [d.id, d.contentHash]));
+export const extractStage: Processor<'extract'> = async (payload, ctx) =>
+  extractDocuments(ctx, payload.documents, await ctx.ruleSetFor(payload.ruleSet));
+
+/** extractStage's work, which the parse stage also does itself for the documents it has just stored. */
+export async function extractDocuments(
+  ctx: Pick<StageContext, 'sql'>,
+  refs: readonly DocumentRef[],
+  ruleSet: RuleSet,
+): Promise<{ documents: number; written: number; announcements: number }> {
+  const wanted = new Map(refs.map((d) => [d.id, d.contentHash]));
   const docs = await getDocuments(
     ctx.sql,
-    payload.documents.map((d) => d.id),
+    refs.map((d) => d.id),
   );
   const current = docs.filter((d) => d.contentHash === wanted.get(d.id) && d.duplicateOf === null);
   const extractions = current.map((doc) => extractionOf(doc, ruleSet));
   const written = await replaceExtractions(ctx.sql, ruleSet.version, extractions);
   let announcements = 0;
   for (const e of extractions) for (const f of e.fields) announcements += f.result.announcements.length;
-  return { documents: payload.documents.length, written: written.length, announcements };
-};
+  return { documents: refs.length, written: written.length, announcements };
+}
 
 /**
  * A document's extraction: its title and its text tagged separately (the article from its page when one was

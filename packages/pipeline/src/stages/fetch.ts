@@ -17,9 +17,10 @@ import {
 } from '@frameline/store';
 import { fetchOptionsFor, type Processor, pollPolicy } from '../context.js';
 import { MAX_RETRY_DELAY_MS } from '../retry.js';
+import { parseAndStore } from './parse.js';
 
 /**
- * Fetch one source with its stored validators, record the fetch, and hand a 200's body to the parse stage.
+ * Fetch one source with its stored validators, record the fetch, and parse a 200's body (see parseAndStore).
  * The source's error state is only touched when no retry will follow, so one flaky attempt is not an error.
  */
 export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
@@ -54,9 +55,29 @@ export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
       return { status: res.status, fetchId };
     }
     await markSourceFetched(ctx.sql, source.id, { url: res.permanentRedirect, freshForS: poll.freshForS });
-    await ctx.enqueue('parse', { fetchId, sourceId: source.id, crawlId: payload.crawlId });
     log.debug({ status: res.status, bytes: res.bytes }, 'fetched');
-    return { status: res.status, fetchId };
+    const parse = { fetchId, sourceId: source.id, crawlId: payload.crawlId };
+    const fetched = {
+      id: fetchId,
+      sourceId: source.id,
+      crawlId: payload.crawlId,
+      url: res.url,
+      contentType: res.contentType,
+      etag: res.validators.etag,
+      lastModified: res.validators.lastModified,
+      body: res.body,
+    };
+    // The body is in hand: it is parsed here rather than read back by another job. Should that fail for any
+    // reason but an outage, the parse queue takes over from the stored body, with its retries and error record.
+    try {
+      return { status: res.status, fetchId, ...(await parseAndStore(fetched, source, parse, ctx, log)) };
+    } catch (thrown) {
+      const err = toError(thrown);
+      if (unavailableService(err)) throw err;
+      log.debug({ err: describeError(err) }, 'parse queued after failing');
+      await ctx.enqueue('parse', parse);
+      return { status: res.status, fetchId };
+    }
   } catch (thrown) {
     const err = toError(thrown);
     // The database or Redis is away, not the website: nothing is recorded against the source.

@@ -24,6 +24,7 @@ import {
 import { type Processor, pollPolicy, type StageContext } from '../context.js';
 import { itemTime, toDocumentInput, wantsArticle } from '../items.js';
 import { type DocumentRef, EXTRACT_BATCH, type JobMap } from '../queues.js';
+import { extractDocuments } from './extract.js';
 
 /**
  * Parse a stored body into documents, then queue extraction for the documents that need it. Validators are
@@ -51,7 +52,12 @@ export const parseStage: Processor<'parse'> = async (payload, ctx, attempt) => {
   }
 };
 
-async function parseAndStore(
+/**
+ * Parse a fetched body into documents and store them (storeDocuments), record what the parse produced and,
+ * for a live poll, the source's validators and next poll. The fetch stage calls it with the body it holds;
+ * the parse stage with a body read back from the database.
+ */
+export async function parseAndStore(
   fetched: StoredFetch & { body: Uint8Array },
   source: SourceRow,
   payload: JobMap['parse'],
@@ -78,6 +84,7 @@ async function parseAndStore(
     sourceId: source.id,
     crawlId,
     bulk: bulk ?? false,
+    extractNow: true,
     wantsArticle: (guid) => wanted.has(guid),
   });
   const { result, duplicates } = stored;
@@ -103,18 +110,32 @@ async function parseAndStore(
 
 /**
  * Store documents of a source (new ones inserted, changed ones updated), mark those another source already
- * carries as its duplicates, and queue what each document this rule set has not extracted needs next: its
- * linked page when `wantsArticle` says so and no page was kept for its content, else extraction in batches.
+ * carries as its duplicates, and see to what each document this rule set has not extracted needs next: its
+ * linked page when `wantsArticle` says so and no page was kept for its content (an article job), else
+ * extraction in batches. With `extractNow` (a stage's worker, which has the rules loaded) the batches are
+ * extracted here and now, which spares a job per batch and reading the texts back in another process; a batch
+ * that fails here for any reason but an outage goes to the extract queue, whose retries and error record take
+ * it from there. Without (a command storing a backfill's finds) they go to the queue.
  * Asking the database which documents need work (rather than trusting what the upsert returned) means a job
  * retried after a crash still finds documents whose extraction never ran.
  */
 export async function storeDocuments(
-  ctx: Pick<StageContext, 'sql' | 'ruleSet' | 'enqueue'>,
+  ctx: Pick<StageContext, 'sql' | 'ruleSet' | 'enqueue' | 'log'>,
   docs: DocumentInput[],
-  opts: { sourceId: number; crawlId: string | null; bulk: boolean; wantsArticle: (guid: string) => boolean },
+  opts: {
+    sourceId: number;
+    crawlId: string | null;
+    bulk: boolean;
+    extractNow: boolean;
+    wantsArticle: (guid: string) => boolean;
+  },
 ): Promise<{ result: UpsertResult; duplicates: number; articles: number; extract: number }> {
   const lane = opts.bulk ? { bulk: true } : {};
-  const result = await upsertDocuments(ctx.sql, opts.sourceId, opts.crawlId, docs);
+  const result = await upsertDocuments(
+    ctx.sql,
+    { sourceId: opts.sourceId, crawlId: opts.crawlId, ruleSet: ctx.ruleSet.version },
+    docs,
+  );
   const guids = docs.map((d) => d.guid);
   const duplicates = await markDuplicates(ctx.sql, opts.sourceId, guids);
   const todo = await documentsToProcess(ctx.sql, opts.sourceId, ctx.ruleSet.version, guids);
@@ -133,6 +154,19 @@ export async function storeDocuments(
   }
   for (let i = 0; i < extract.length; i += EXTRACT_BATCH) {
     const documents = extract.slice(i, i + EXTRACT_BATCH);
+    if (opts.extractNow) {
+      try {
+        await extractDocuments(ctx, documents, ctx.ruleSet);
+        continue;
+      } catch (thrown) {
+        const err = toError(thrown);
+        if (unavailableService(err)) throw err;
+        ctx.log.warn(
+          { err: describeError(err), documents: documents.length },
+          'extraction queued after failing',
+        );
+      }
+    }
     await ctx.enqueue('extract', { documents, ruleSet: ctx.ruleSet.version, crawlId: opts.crawlId, ...lane });
   }
   return { result, duplicates, articles, extract: extract.length };
