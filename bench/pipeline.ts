@@ -8,6 +8,8 @@
  * Run from the repo root: npx tsx bench/pipeline.ts [--feeds N] [--items M] [--runs R] [--root <checkout>]
  * (`--root`: measure another checkout's build, e.g. a `git worktree` of a commit while this tree is being edited.)
  * Prints a Markdown section and writes it into BENCHMARKS.md between its own markers.
+ * For finding where the time goes: BENCH_DATABASE_URL=<admin URL of another server> (one started with
+ * pg_stat_statements, say), BENCH_WORKER_PROFILE=<dir> (V8 CPU profiles of the workers).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

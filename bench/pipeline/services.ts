@@ -9,8 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
 
-export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The server the throwaway databases are made on; BENCH_DATABASE_URL points the bench at another one. */
+export const ADMIN_DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = 'redis://127.0.0.1:6379';
+/** BENCH_WORKER_PROFILE=DIR: each `frameline worker` writes a V8 CPU profile there when it exits. */
+const WORKER_PROFILE_DIR = process.env.BENCH_WORKER_PROFILE ?? null;
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The compiled CLI, as `pnpm frameline` runs it, relative to a checkout. */
 export const CLI = ['--conditions=frameline-dist', 'packages/cli/dist/main.js'];
@@ -109,7 +113,9 @@ const live = new Set<CliProcess>();
 /** Start the compiled `frameline <args>` of `target.root` with only `target.env` (plus PATH and HOME). */
 export function startCli(target: CliTarget, args: string[]): CliProcess {
   const started = performance.now();
-  const child = spawn(process.execPath, [...CLI, ...args], {
+  const profile =
+    WORKER_PROFILE_DIR && args[0] === 'worker' ? ['--cpu-prof', `--cpu-prof-dir=${WORKER_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, ...CLI, ...args], {
     cwd: target.root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...target.env },
     stdio: ['ignore', 'pipe', 'pipe'],
