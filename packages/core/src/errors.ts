@@ -48,6 +48,23 @@ export function describeError(thrown: unknown): string {
   return parts.join(': ');
 }
 
+/**
+ * A host had no free politeness slot within the time a fetch may wait for one in process: nothing failed. The
+ * job goes back to its queue, uncharged, and comes back in `retryInMs`, leaving its place in the worker to
+ * work for other hosts meanwhile.
+ */
+export class HostBusyError extends Error {
+  override readonly name = 'HostBusyError';
+  readonly code = 'host_busy';
+  constructor(
+    readonly host: string,
+    readonly retryInMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`no politeness slot for ${host} yet; trying again in ${Math.ceil(retryInMs / 1000)} s`, options);
+  }
+}
+
 /** Postgres SQLSTATE codes we act on. */
 export const SQLSTATE = {
   UNIQUE_VIOLATION: '23505',

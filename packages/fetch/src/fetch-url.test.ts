@@ -1,4 +1,4 @@
-import { PermanentError, TransientError } from '@frameline/core';
+import { HostBusyError, PermanentError, TransientError } from '@frameline/core';
 import {
   BOMB_MEMBERS,
   ETAG,
@@ -200,6 +200,29 @@ describe('fetchUrl: politeness', () => {
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(server.peakHolds()).toBe(2);
+    await limiter.close();
+  });
+
+  it('waiting for a politeness slot does not count against the fetch timeout', async () => {
+    const limiter = memoryHostLimiter({ maxConcurrent: 1, minDelayMs: 0 });
+    const held = await limiter.acquire('127.0.0.1');
+    setTimeout(() => void held(), 600);
+    const started = performance.now();
+    const res = await fetchUrl(`${base}/feed`, null, opts({ limiter, timeoutMs: 300 }));
+    expect(res.status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(550);
+    await limiter.close();
+  });
+
+  it('with slotWaitMs, a host that stays busy longer gives HostBusyError, not a failure', async () => {
+    const limiter = memoryHostLimiter({ maxConcurrent: 1, minDelayMs: 0 });
+    const held = await limiter.acquire('127.0.0.1');
+    const err = await failure(fetchUrl(`${base}/feed`, null, opts({ limiter, slotWaitMs: 100 })));
+    expect(err).toBeInstanceOf(HostBusyError);
+    expect((err as HostBusyError).retryInMs).toBe(100);
+    await held();
+    // The slot it gave up waiting for was not taken: the next fetch gets it at once.
+    expect((await fetchUrl(`${base}/feed`, null, opts({ limiter, slotWaitMs: 100 }))).status).toBe(200);
     await limiter.close();
   });
 });

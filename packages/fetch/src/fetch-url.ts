@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import {
+  HostBusyError,
   PermanentError,
   ServiceUnavailableError,
   TransientError,
@@ -29,8 +30,13 @@ export interface FetchOptions {
   allowHosts?: readonly string[];
   /** Honour robots.txt when given (a `RobotsCache`). */
   robots?: RobotsPolicy | null;
-  /** Per-host politeness when given. */
+  /** Per-host politeness when given. Waiting for a slot never counts against `timeoutMs`. */
   limiter?: HostLimiter | null;
+  /**
+   * How long to wait in process for a host's politeness slot. Past it, the fetch throws HostBusyError, so that
+   * a job can wait in its queue instead of holding a worker's place. Unset: wait as long as it takes.
+   */
+  slotWaitMs?: number | null;
   signal?: AbortSignal;
   /** Accept header (default `*\/*`). */
   accept?: string;
@@ -77,7 +83,7 @@ export async function fetchUrl(
 ): Promise<FetchResult> {
   const started = performance.now();
   const total = new AbortController();
-  const timer = setTimeout(() => total.abort(), opts.timeoutMs);
+  const clock = new TimeBudget(opts.timeoutMs, () => total.abort());
   const signal = opts.signal ? AbortSignal.any([opts.signal, total.signal]) : total.signal;
   const agents = createAgents();
   let current = url;
@@ -87,9 +93,10 @@ export async function fetchUrl(
     phase = p;
   };
   try {
-    return await follow(url, previous, opts, { signal, agents, started, onHop });
+    return await follow(url, previous, opts, { signal, agents, started, clock, onHop });
   } catch (err) {
-    if (err instanceof PermanentError || err instanceof TransientError) throw err;
+    if (err instanceof PermanentError || err instanceof TransientError || err instanceof HostBusyError)
+      throw err;
     // Redis behind the host limiter (or robots cache) is away: that is no answer from the website.
     if (unavailableService(err)) throw err;
     if (opts.signal?.aborted) {
@@ -113,8 +120,48 @@ export async function fetchUrl(
     }
     throw networkError(current, err);
   } finally {
-    clearTimeout(timer);
+    clock.stop();
     destroyAgents(agents);
+  }
+}
+
+/**
+ * A fetch's time allowance, which runs only while the fetch is doing something: waiting for a politeness slot
+ * is paused time. Calls `onSpent` once the allowance is used up.
+ */
+class TimeBudget {
+  private spent = 0;
+  private since: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ms: number,
+    private readonly onSpent: () => void,
+  ) {
+    this.resume();
+  }
+
+  /** What is left of the allowance, in milliseconds. */
+  left(): number {
+    return this.ms - this.spent - (this.since === null ? 0 : performance.now() - this.since);
+  }
+
+  pause(): void {
+    if (this.since === null) return;
+    this.spent += performance.now() - this.since;
+    this.since = null;
+    this.stop();
+  }
+
+  resume(): void {
+    if (this.since !== null) return;
+    this.since = performance.now();
+    this.timer = setTimeout(this.onSpent, Math.max(0, this.ms - this.spent));
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 }
 
@@ -122,6 +169,7 @@ interface FollowContext {
   signal: AbortSignal;
   agents: Agents;
   started: number;
+  clock: TimeBudget;
   /** Reports the URL being fetched and what we are doing, for the timeout message. */
   onHop: (url: string, phase: string) => void;
 }
@@ -152,8 +200,7 @@ async function follow(
     // A host that asked us (Retry-After) to wait longer than this fetch may take is not waited for: the
     // caller learns at once how long, instead of every fetch to that host timing out in the queue.
     const deferred = (await opts.limiter?.deferredFor?.(host)) ?? 0;
-    const budget = opts.timeoutMs - (performance.now() - ctx.started);
-    if (deferred > budget) {
+    if (deferred > ctx.clock.left()) {
       throw new TransientError(
         'host_deferred',
         `${current.href}: ${host} asked crawlers to wait; it is held back for another ${Math.ceil(deferred / 1000)} s`,
@@ -161,7 +208,7 @@ async function follow(
       );
     }
     ctx.onHop(current.href, `waiting for a free politeness slot for ${host}`);
-    const release = opts.limiter ? await acquireSlot(opts.limiter, host, ctx.signal) : null;
+    const release = opts.limiter ? await acquireSlot(opts.limiter, host, opts, ctx) : null;
     try {
       ctx.onHop(current.href, 'waiting for the response headers');
       const res = await sendRequest(current, {
@@ -229,15 +276,26 @@ async function follow(
   }
 }
 
-async function acquireSlot(limiter: HostLimiter, host: string, signal: AbortSignal) {
+/**
+ * A politeness slot for `host`, on paused time. With `slotWaitMs`, a slot that is not free by then is left to
+ * the job's queue: HostBusyError says to come back after about as long again.
+ */
+async function acquireSlot(limiter: HostLimiter, host: string, opts: FetchOptions, ctx: FollowContext) {
+  const patience = opts.slotWaitMs ?? null;
+  const gaveUp = patience === null ? null : AbortSignal.timeout(patience);
+  const signal = gaveUp ? AbortSignal.any([ctx.signal, gaveUp]) : ctx.signal;
+  ctx.clock.pause();
   try {
     return await limiter.acquire(host, signal);
   } catch (err) {
-    if (signal.aborted) throw err; // reported as a timeout or cancellation by fetchUrl
+    if (ctx.signal.aborted) throw err; // reported as a timeout or cancellation by fetchUrl
+    if (gaveUp?.aborted && patience !== null) throw new HostBusyError(host, patience, { cause: err });
     const message = `could not get a politeness slot for ${host}: ${toError(err).message}`;
     // The limiter's store (Redis) is away: not the website's failure.
     if (unavailableService(err)) throw new ServiceUnavailableError('redis', message, { cause: err });
     throw new TransientError('limiter', message, { cause: err });
+  } finally {
+    ctx.clock.resume();
   }
 }
 

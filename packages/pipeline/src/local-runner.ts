@@ -1,7 +1,7 @@
 import { describeError, PermanentError, toError } from '@frameline/core';
 import type { Enqueue, JobFailure, StageContext } from './context.js';
 import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
-import { OutageBackoff, retryDelayMs } from './retry.js';
+import { OutageBackoff, putBackFor, retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
 
 /** Failures a long-running runner keeps (the newest). */
@@ -101,10 +101,11 @@ export class LocalRunner {
       this.settle(job);
     } catch (thrown) {
       const err = toError(thrown);
-      const wait = this.stopped ? null : this.outage.delayFor(err);
+      const wait = this.stopped ? null : putBackFor(err, this.outage);
       if (wait !== null) {
-        // The database is away: wait for it without charging the job an attempt.
-        this.ctx.log.warn({ jobId: job.id, ...wait }, `${wait.service} unavailable; job put back`);
+        // The database is away, or the job's host is busy: it waits without being charged an attempt.
+        const log = wait.reason === 'host busy' ? this.ctx.log.debug : this.ctx.log.warn;
+        log.call(this.ctx.log, { jobId: job.id, ...wait }, 'job put back');
         return this.retryLater(job, wait.delayMs);
       }
       job.attemptsMade++;

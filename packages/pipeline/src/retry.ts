@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeError, type Logger, TransientError, unavailableService } from '@frameline/core';
+import {
+  describeError,
+  HostBusyError,
+  type Logger,
+  TransientError,
+  unavailableService,
+} from '@frameline/core';
 
 /**
  * A retry the server asks us to delay longer than this is not waited for within the crawl: the job gives up and
@@ -53,6 +59,20 @@ export class OutageBackoff {
   reset(): void {
     this.since = null;
   }
+}
+
+/**
+ * Whether a job that threw `err` goes back to its queue without being charged an attempt, and for how long:
+ * during an outage of the database or Redis (`outage` says how long), or while its host has no politeness slot
+ * for it (about as long again as it waited, jittered, so that the jobs of a busy host spread out).
+ */
+export function putBackFor(
+  err: unknown,
+  outage: OutageBackoff,
+): { reason: 'database' | 'redis' | 'host busy'; delayMs: number } | null {
+  if (err instanceof HostBusyError) return { reason: 'host busy', delayMs: jittered(2 * err.retryInMs) };
+  const wait = outage.delayFor(err);
+  return wait && { reason: wait.service, delayMs: wait.delayMs };
 }
 
 /**

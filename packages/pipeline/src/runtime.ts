@@ -40,9 +40,17 @@ export function stageBase(rt: Runtime): Omit<StageContext, 'enqueue'> {
     config: rt.config,
     ruleSet: rt.ruleSet,
     ruleSetFor: rt.ruleSetFor,
-    fetchOptions: rt.fetchOptions,
+    // A job whose host is busy waits in its queue (HostBusyError), not in a worker's place.
+    fetchOptions: { ...rt.fetchOptions, slotWaitMs: SLOT_WAIT_MS },
   };
 }
+
+/**
+ * How long a stage's fetch waits in process for a host's politeness slot before its job goes back to the queue
+ * to wait there: long enough for the ordinary spacing of a few fetches, short enough that jobs for other hosts
+ * get the worker's places meanwhile.
+ */
+export const SLOT_WAIT_MS = 2_000;
 
 /** Fetch options for commands that fetch without a runtime (no politeness state, no robots cache). */
 export function openFetchOptions(config: Config): FetchOptions {

@@ -1,6 +1,7 @@
 import {
   describeError,
   errorCode,
+  HostBusyError,
   PermanentError,
   TransientError,
   toError,
@@ -80,8 +81,9 @@ export const fetchStage: Processor<'fetch'> = async (payload, ctx, attempt) => {
     }
   } catch (thrown) {
     const err = toError(thrown);
-    // The database or Redis is away, not the website: nothing is recorded against the source.
-    if (unavailableService(err)) throw err;
+    // The database or Redis is away, or the host has no politeness slot yet (the job waits in its queue):
+    // nothing is wrong with the website, and nothing is recorded against the source.
+    if (unavailableService(err) || err instanceof HostBusyError) throw err;
     const message = describeError(err);
     const code = errorCode(err);
     const retryAfterMs = err instanceof TransientError ? err.retryAfterMs : null;
