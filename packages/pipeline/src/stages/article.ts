@@ -1,15 +1,16 @@
 import { extractArticle } from '@frameline/article';
-import { describeError, PermanentError, toError, unavailableService } from '@frameline/core';
+import { describeError, HostBusyError, PermanentError, toError, unavailableService } from '@frameline/core';
 import { fetchUrl } from '@frameline/fetch';
 import { decodeBody, htmlContentType } from '@frameline/parse';
 import { getDocument, getSource, markDuplicateById, storeArticle } from '@frameline/store';
 import { fetchOptionsFor, type Processor } from '../context.js';
 import { canonicalizeUrl } from '../items.js';
+import { extractOrQueue } from './extract.js';
 
 const ACCEPT_HTML = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5';
 
 /**
- * Fetch a summary-only document's linked page and keep its main text, then queue extraction. A page that
+ * Fetch a summary-only document's linked page and keep its main text, then extract the document. A page that
  * cannot be had is recorded on the document and extraction goes ahead with the feed's text: losing the
  * article must not lose the document's mentions.
  */
@@ -18,11 +19,9 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
   const doc = await getDocument(ctx.sql, payload.documentId);
   if (!doc || doc.contentHash !== payload.contentHash) return { skipped: 'document changed or removed' };
   const next = () =>
-    ctx.enqueue('extract', {
-      documents: [{ id: doc.id, contentHash: doc.contentHash }],
-      ruleSet: ctx.ruleSet.version,
+    extractOrQueue(ctx, [{ id: doc.id, contentHash: doc.contentHash }], {
       crawlId: payload.crawlId,
-      ...(payload.bulk ? { bulk: true } : {}),
+      bulk: payload.bulk ?? false,
     });
   if (!doc.url) return next();
   try {
@@ -46,7 +45,8 @@ export const articleStage: Processor<'article'> = async (payload, ctx, attempt) 
       return { skipped: 'same page as another source’s document' };
   } catch (thrown) {
     const err = toError(thrown);
-    if (unavailableService(err) || (!(err instanceof PermanentError) && !attempt.isLast)) throw err;
+    const waits = unavailableService(err) || err instanceof HostBusyError;
+    if (waits || (!(err instanceof PermanentError) && !attempt.isLast)) throw err;
     const message = describeError(err);
     log.info({ err: message }, 'article not fetched; extracting the feed text');
     await storeArticle(ctx.sql, doc, { error: message });

@@ -1,4 +1,10 @@
-import type { ExtractedAnnouncement, ExtractResult } from '@frameline/core';
+import {
+  describeError,
+  type ExtractedAnnouncement,
+  type ExtractResult,
+  toError,
+  unavailableService,
+} from '@frameline/core';
 import {
   type DocumentExtraction,
   getDocuments,
@@ -34,6 +40,32 @@ export async function extractDocuments(
   let announcements = 0;
   for (const e of extractions) for (const f of e.fields) announcements += f.result.announcements.length;
   return { documents: refs.length, written: written.length, announcements };
+}
+
+/**
+ * Extract documents here and now (a stage's worker has the rules loaded), which spares a job and reading the
+ * texts in another process. A batch that fails here for any reason but an outage goes to the extract queue,
+ * whose retries and error record take it from there.
+ */
+export async function extractOrQueue(
+  ctx: Pick<StageContext, 'sql' | 'ruleSet' | 'enqueue' | 'log'>,
+  documents: DocumentRef[],
+  lane: { crawlId: string | null; bulk: boolean },
+): Promise<void> {
+  try {
+    await extractDocuments(ctx, documents, ctx.ruleSet);
+    return;
+  } catch (thrown) {
+    const err = toError(thrown);
+    if (unavailableService(err)) throw err;
+    ctx.log.warn({ err: describeError(err), documents: documents.length }, 'extraction queued after failing');
+  }
+  await ctx.enqueue('extract', {
+    documents,
+    ruleSet: ctx.ruleSet.version,
+    crawlId: lane.crawlId,
+    ...(lane.bulk ? { bulk: true } : {}),
+  });
 }
 
 /**

@@ -24,7 +24,7 @@ import {
 import { type Processor, pollPolicy, type StageContext } from '../context.js';
 import { itemTime, toDocumentInput, wantsArticle } from '../items.js';
 import { type DocumentRef, EXTRACT_BATCH, type JobMap } from '../queues.js';
-import { extractDocuments } from './extract.js';
+import { extractOrQueue } from './extract.js';
 
 /**
  * Parse a stored body into documents, then queue extraction for the documents that need it. Validators are
@@ -112,10 +112,8 @@ export async function parseAndStore(
  * Store documents of a source (new ones inserted, changed ones updated), mark those another source already
  * carries as its duplicates, and see to what each document this rule set has not extracted needs next: its
  * linked page when `wantsArticle` says so and no page was kept for its content (an article job), else
- * extraction in batches. With `extractNow` (a stage's worker, which has the rules loaded) the batches are
- * extracted here and now, which spares a job per batch and reading the texts back in another process; a batch
- * that fails here for any reason but an outage goes to the extract queue, whose retries and error record take
- * it from there. Without (a command storing a backfill's finds) they go to the queue.
+ * extraction in batches: here and now with `extractNow` (a stage's worker: see extractOrQueue), else (a
+ * command storing a backfill's finds) through the extract queue.
  * Asking the database which documents need work (rather than trusting what the upsert returned) means a job
  * retried after a crash still finds documents whose extraction never ran.
  */
@@ -154,20 +152,14 @@ export async function storeDocuments(
   }
   for (let i = 0; i < extract.length; i += EXTRACT_BATCH) {
     const documents = extract.slice(i, i + EXTRACT_BATCH);
-    if (opts.extractNow) {
-      try {
-        await extractDocuments(ctx, documents, ctx.ruleSet);
-        continue;
-      } catch (thrown) {
-        const err = toError(thrown);
-        if (unavailableService(err)) throw err;
-        ctx.log.warn(
-          { err: describeError(err), documents: documents.length },
-          'extraction queued after failing',
-        );
-      }
-    }
-    await ctx.enqueue('extract', { documents, ruleSet: ctx.ruleSet.version, crawlId: opts.crawlId, ...lane });
+    if (opts.extractNow) await extractOrQueue(ctx, documents, { crawlId: opts.crawlId, bulk: opts.bulk });
+    else
+      await ctx.enqueue('extract', {
+        documents,
+        ruleSet: ctx.ruleSet.version,
+        crawlId: opts.crawlId,
+        ...lane,
+      });
   }
   return { result, duplicates, articles, extract: extract.length };
 }
