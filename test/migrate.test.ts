@@ -94,3 +94,30 @@ test('a failing migration leaves the database as it was', async () => {
     select count(*)::int as n from information_schema.tables where table_name in ('frameline_migrations', 'ok_table', 'sources')`;
   expect(row?.n).toBe(0);
 });
+
+test('version 8 turns mentions stored one per occurrence into one row per document, field and entity', async () => {
+  const db = await emptyDb();
+  const dir = await migrationsCopy();
+  await rm(join(dir, '0008_mention_sets.sql'));
+  await migrate(db.sql, silent, dir);
+  const [doc] = await db.sql<{ id: number }[]>`
+    with s as (insert into sources (url) values ('https://example.org/feed') returning id)
+    insert into documents (source_id, guid, text, content_hash) select id, 'g1', 'PyTorch and pytorch, JAX', 'h1'
+    from s returning id`;
+  const id = doc?.id ?? 0;
+  await db.sql`insert into rule_sets (version, name) values ('v1', 'test')`;
+  await db.sql`
+    insert into mentions (document_id, entity_id, rule_set, rule, field, start_pos, end_pos, surface)
+    values (${id}, 'pytorch', 'v1', 'entity', 'text', 12, 19, 'pytorch'),
+           (${id}, 'pytorch', 'v1', 'entity', 'text', 0, 7, 'PyTorch'),
+           (${id}, 'jax', 'v1', 'entity', 'text', 21, 24, 'JAX'),
+           (${id}, 'pytorch', 'v1', 'entity', 'title', 0, 7, 'PyTorch')`;
+  expect(await migrate(db.sql, silent)).toEqual([8]);
+  const rows = await db.sql<{ field: string; entityId: string; starts: number[]; ends: number[] }[]>`
+    select field, entity_id as "entityId", starts, ends from mentions order by field, entity_id`;
+  expect(rows).toEqual([
+    { field: 'text', entityId: 'jax', starts: [21], ends: [24] },
+    { field: 'text', entityId: 'pytorch', starts: [0, 12], ends: [7, 19] },
+    { field: 'title', entityId: 'pytorch', starts: [0], ends: [7] },
+  ]);
+});

@@ -130,8 +130,8 @@ describe('event-aware polling (store)', () => {
         update documents set current_rule_set = ${version} where source_id = ${sourceId} and guid = ${d.guid}
         returning id`;
       const id = row?.id ?? 0;
-      await db.sql`insert into mentions (document_id, entity_id, rule_set, field, start_pos, end_pos, surface)
-                   values (${id}, ${entity}, ${version}, 'title', 0, 5, ${entity})`;
+      await db.sql`insert into mentions (document_id, entity_id, rule_set, field, rule, starts, ends)
+                   values (${id}, ${entity}, ${version}, 'title', 'entity', '{0}', '{5}')`;
       return id;
     }
     const day = 86_400_000;

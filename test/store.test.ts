@@ -323,7 +323,7 @@ describe('extractions', () => {
       select type, subject from announcements where document_id = ${doc.id}`;
     expect(announcements).toEqual([{ type: 'release', subject: 'quillmark-studio' }]);
     const mentions = await db.sql<{ entityId: string; rule: string }[]>`
-      select entity_id as "entityId", rule from mentions where document_id = ${doc.id} order by start_pos`;
+      select entity_id as "entityId", rule from mentions where document_id = ${doc.id} order by starts[1]`;
     expect(mentions).toEqual([
       { entityId: 'quillmark-studio', rule: 'new-name' },
       { entityId: 'pytorch', rule: 'entity' },

@@ -71,7 +71,8 @@ test('a worker killed with SIGKILL mid-crawl, replaced by another, loses and dup
   // Each document holds exactly what one extraction of it produces: nothing lost, nothing doubled.
   const ruleSet = loadRuleSet();
   const counts = await db.sql<{ id: number; mentions: number; announcements: number }[]>`
-    select d.id, (select count(*)::int from mentions m where m.document_id = d.id) as mentions,
+    select d.id, (select coalesce(sum(cardinality(m.starts)), 0)::int from mentions m where m.document_id = d.id)
+             as mentions,
                  (select count(*)::int from announcements a where a.document_id = d.id) as announcements
     from documents d`;
   const byId = new Map(counts.map((c) => [c.id, c]));

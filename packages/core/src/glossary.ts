@@ -6,7 +6,8 @@
  * - item:         one entry parsed out of a fetched source (an RSS item, an Atom entry, a calendar event).
  * - document:     the stored form of an item: one row per (source, guid), updated in place when it changes.
  * - entity:       a thing the tagger knows: a framework, library, vendor, product, model, event or program.
- * - mention:      one place an entity's surface form occurs in a document field, with UTF-16 offsets.
+ * - mention:      one place an entity's surface form occurs in a document field, with UTF-16 offsets
+ *                 (stored as one row per document, field and entity, holding every occurrence's offsets).
  * - announcement: a typed statement found in one sentence (release, support, partnership, ...),
  *                 with its subject and objects (entities), evidence sentence and the rule that found it.
  * - rule set:     a versioned bundle of entity and announcement rules; its version is its content hash.

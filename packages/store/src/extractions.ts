@@ -127,13 +127,11 @@ export async function replaceExtractions(
       tx`delete from mentions where rule_set = ${ruleSet} and document_id = any(${validIds}::bigint[])`,
       tx`delete from announcements where rule_set = ${ruleSet} and document_id = any(${validIds}::bigint[])`,
       tx`
-        insert into mentions (document_id, entity_id, rule_set, rule, field, start_pos, end_pos, surface)
-        select m.document_id, m.entity_id, ${ruleSet}, m.rule, m.field, m.start_pos, m.end_pos, m.surface
-        from unnest(${bigints(m.document)}::bigint[], ${text(m.entity)}::text[], ${text(m.rule)}::text[],
-                    ${text(m.field)}::text[], ${ints(m.start)}::int[], ${ints(m.end)}::int[],
-                    ${text(m.surface)}::text[])
-          as m(document_id, entity_id, rule, field, start_pos, end_pos, surface)
-`,
+        insert into mentions (document_id, rule_set, field, entity_id, rule, starts, ends)
+        select m.document_id, ${ruleSet}, m.field, m.entity_id, m.rule, m.starts::int[], m.ends::int[]
+        from unnest(${bigints(m.document)}::bigint[], ${text(m.field)}::text[], ${text(m.entity)}::text[],
+                    ${text(m.rule)}::text[], ${text(m.starts)}::text[], ${text(m.ends)}::text[])
+          as m(document_id, field, entity_id, rule, starts, ends)`,
       tx`
         insert into announcements (document_id, rule_set, rule, type, subject, objects, version, stage, field,
                                    evidence, evidence_start, evidence_end)
@@ -200,18 +198,19 @@ const OBJECTS_SEPARATOR = String.fromCharCode(31);
 /**
  * The mention and announcement rows of documents' results as columns, one array per column: the batch
  * statements take them through `unnest`, so their texts do not depend on how many rows there are. A row is
- * kept once: a mention per document, field, start and entity; an announcement per document, field, evidence
- * start, type, subject, objects and rule.
+ * kept once: an announcement per document, field, evidence
+ * start, type, subject, objects and rule. Mentions are one row per document, field and entity, holding the offsets of
+ * every occurrence.
  */
 function resultColumns(docs: readonly DocumentExtraction[]) {
   const m = {
     document: [] as number[],
+    field: [] as string[],
     entity: [] as string[],
     rule: [] as string[],
-    field: [] as string[],
-    start: [] as number[],
-    end: [] as number[],
-    surface: [] as string[],
+    /** Each row's offsets as an array literal ("{3,40}"): unnest cannot take an array of arrays. */
+    starts: [] as string[],
+    ends: [] as string[],
   };
   const a = {
     document: [] as number[],
@@ -228,29 +227,35 @@ function resultColumns(docs: readonly DocumentExtraction[]) {
   };
   for (const doc of docs) {
     const seen = new Set<string>();
-    const once = (key: string) => {
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    };
+    // One row per field and entity: the offsets of its occurrences, in order, each once.
+    const spans = new Map<string, { field: Field; entity: string; at: Map<number, number> }>();
     for (const { field, result } of doc.fields) {
       for (const entity of result.entities) {
-        const rule = doc.newNames.has(entity.id) ? 'new-name' : 'entity';
-        for (const mention of entity.mentions) {
-          if (!once(`m\u0000${field}\u0000${mention.start}\u0000${entity.id}`)) continue;
-          m.document.push(doc.id);
-          m.entity.push(entity.id);
-          m.rule.push(rule);
-          m.field.push(field);
-          m.start.push(mention.start);
-          m.end.push(mention.end);
-          m.surface.push(mention.text);
+        const key = `${field}\u0000${entity.id}`;
+        let row = spans.get(key);
+        if (!row) {
+          row = { field, entity: entity.id, at: new Map() };
+          spans.set(key, row);
         }
+        for (const mention of entity.mentions) row.at.set(mention.start, mention.end);
       }
+    }
+    for (const row of spans.values()) {
+      if (row.at.size === 0) continue;
+      const starts = [...row.at.keys()].sort((x, y) => x - y);
+      m.document.push(doc.id);
+      m.field.push(row.field);
+      m.entity.push(row.entity);
+      m.rule.push(doc.newNames.has(row.entity) ? 'new-name' : 'entity');
+      m.starts.push(`{${starts.join(',')}}`);
+      m.ends.push(`{${starts.map((x) => row.at.get(x)).join(',')}}`);
+    }
+    for (const { field, result } of doc.fields) {
       for (const ann of result.announcements) {
         const objects = ann.objects.join(OBJECTS_SEPARATOR);
         const key = [field, ann.evidence.start, ann.type, ann.subject, objects, ann.rule].join('\u0000');
-        if (!once(`a\u0000${key}`)) continue;
+        if (seen.has(key)) continue;
+        seen.add(key);
         a.document.push(doc.id);
         a.rule.push(ann.rule);
         a.type.push(ann.type);
@@ -344,7 +349,7 @@ export async function extractionRows(
 ): Promise<ExtractionRows> {
   const list = sql.array(ids as number[]);
   const mentions = await sql<ExtractionRows['mentions']>`
-    select document_id as "documentId", entity_id as entity, count(*)::int as count from mentions
+    select document_id as "documentId", entity_id as entity, sum(cardinality(starts))::int as count from mentions
     where rule_set = ${ruleSet} and document_id = any(${list}::bigint[])
     group by document_id, entity_id`;
   const announcements = await sql<ExtractionRows['announcements']>`
