@@ -31,6 +31,7 @@ import {
 } from './pipeline/report.js';
 import {
   CLI,
+  CLI_MAIN,
   type CliTarget,
   cpuSeconds,
   createDatabase,
@@ -74,8 +75,8 @@ const FEEDS = positive('feeds', values.feeds);
 const ITEMS = positive('items', values.items);
 const RUNS = positive('runs', values.runs);
 const ROOT = resolve(values.root);
-if (!existsSync(join(ROOT, CLI[1] ?? ''))) {
-  throw new Error(`no compiled CLI at ${join(ROOT, CLI[1] ?? '')}: run \`pnpm build\` there first`);
+if (!existsSync(join(ROOT, CLI_MAIN))) {
+  throw new Error(`no compiled CLI at ${join(ROOT, CLI_MAIN)}: run \`pnpm build\` there first`);
 }
 const SETTINGS = {
   FRAMELINE_ALLOW_HOSTS: '127.0.0.1',

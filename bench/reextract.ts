@@ -27,6 +27,7 @@ import postgres from 'postgres';
 import { buildState, seconds as s } from './pipeline/report.js';
 import {
   CLI,
+  CLI_MAIN,
   type CliTarget,
   cpuSeconds,
   createDatabase,
@@ -87,8 +88,8 @@ const CORPUS = values.corpus as Corpus;
 const makeDocument = documentsOf(CORPUS);
 const SAMPLE = Math.min(DOCS, positive('baseline-docs', values['baseline-docs']));
 const ROOT = resolve(values.root);
-if (!existsSync(join(ROOT, CLI[1] ?? ''))) {
-  throw new Error(`no compiled CLI at ${join(ROOT, CLI[1] ?? '')}: run \`pnpm build\` there first`);
+if (!existsSync(join(ROOT, CLI_MAIN))) {
+  throw new Error(`no compiled CLI at ${join(ROOT, CLI_MAIN)}: run \`pnpm build\` there first`);
 }
 const TAGGER_DIST = join(ROOT, 'packages/tag/dist/index.js');
 const SETTINGS = { LOG_LEVEL: 'warn' };

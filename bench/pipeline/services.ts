@@ -16,8 +16,10 @@ export const REDIS_URL = 'redis://127.0.0.1:6379';
 /** BENCH_WORKER_PROFILE=DIR: each `frameline worker` writes a V8 CPU profile there when it exits. */
 const WORKER_PROFILE_DIR = process.env.BENCH_WORKER_PROFILE ?? null;
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** The compiled CLI, as `pnpm frameline` runs it, relative to a checkout. */
-export const CLI = ['--conditions=frameline-dist', 'packages/cli/dist/main.js'];
+/** The compiled CLI's entry point, relative to a checkout. */
+export const CLI_MAIN = 'packages/cli/dist/main.js';
+/** Node's arguments for the compiled CLI, as `pnpm frameline` (package.json) runs it. */
+export const CLI = ['--conditions=frameline-dist', '--max-old-space-size=512', CLI_MAIN];
 
 /** Which checkout's compiled CLI to run, and with which settings (nothing else of this process's environment). */
 export interface CliTarget {

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --conditions=frameline-dist
+#!/usr/bin/env -S node --conditions=frameline-dist --max-old-space-size=512
 import { describeConfig } from '@frameline/core';
 import { Command, CommanderError } from 'commander';
 import { backfillCommand } from './commands/backfill.js';
