@@ -30,12 +30,13 @@ import {
   seconds as s,
 } from './pipeline/report.js';
 import {
-  CLI,
+  benchCleanup,
   CLI_MAIN,
   type CliTarget,
   cpuSeconds,
   createDatabase,
   deleteKeys,
+  MIB_TO_MB,
   machineTicks,
   otherCpu,
   otherCpuSince,
@@ -45,7 +46,6 @@ import {
   randomName,
   runCli,
   startCli,
-  stopAllCli,
   stopCli,
   waitForWorkers,
 } from './pipeline/services.js';
@@ -87,37 +87,8 @@ const SETTINGS = {
 };
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const MIB_TO_MB = 1_048_576 / 1_000_000;
 
-// Cleanups run in reverse order whatever happens: at the end of each row, on failure, and on Ctrl-C.
-const cleanups = new Set<() => Promise<unknown>>();
-function defer(fn: () => Promise<unknown>): () => Promise<void> {
-  cleanups.add(fn);
-  return async () => {
-    if (cleanups.delete(fn)) await fn();
-  };
-}
-/** Runs once: a Ctrl-C during a failure's cleanup (or the reverse) waits for the same cleanup. */
-let cleaning: Promise<void> | null = null;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    // Processes first: a crawl still running would otherwise hold the database being dropped.
-    await stopAllCli();
-    for (const fn of [...cleanups].reverse()) {
-      cleanups.delete(fn);
-      await fn().catch((err: unknown) => process.stderr.write(`cleanup failed: ${String(err)}\n`));
-    }
-  })();
-  return cleaning;
-}
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    say(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+const { defer, cleanUp, wasInterrupted } = benchCleanup(say);
 
 /** What the database holds after a crawl: every item a document, every document extracted. */
 async function storedIn(url: string): Promise<Stored> {
@@ -362,7 +333,7 @@ try {
   await main();
 } catch (err) {
   // After Ctrl-C the children's errors are the interruption's, not something to report.
-  if (!interrupted) throw err;
+  if (!wasInterrupted()) throw err;
 } finally {
   await cleanUp();
 }

@@ -26,12 +26,13 @@ import { writeBenchSection } from '@frameline/testkit';
 import postgres from 'postgres';
 import { buildState, seconds as s } from './pipeline/report.js';
 import {
-  CLI,
+  benchCleanup,
   CLI_MAIN,
   type CliTarget,
   cpuSeconds,
   createDatabase,
   deleteKeys,
+  MIB_TO_MB,
   machineTicks,
   otherCpu,
   otherCpuSince,
@@ -41,7 +42,6 @@ import {
   randomName,
   runCli,
   startCli,
-  stopAllCli,
   stopCli,
 } from './pipeline/services.js';
 import { runTagger, type TaggerRun } from './reextract/baseline.js';
@@ -104,38 +104,9 @@ const DISK_SLACK_BYTES = 3e9;
 const PASS_TIMEOUT_MS = 30 * 60_000 + DOCS * 10;
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const MIB_TO_MB = 1_048_576 / 1_000_000;
 const rate = (docs: number, ms: number) => `${Math.round(docs / (ms / 1000)).toLocaleString('en-US')} docs/s`;
 
-// Cleanups run in reverse order whatever happens: at the end of each step, on failure, and on Ctrl-C.
-const cleanups = new Set<() => Promise<unknown>>();
-function defer(fn: () => Promise<unknown>): () => Promise<void> {
-  cleanups.add(fn);
-  return async () => {
-    if (cleanups.delete(fn)) await fn();
-  };
-}
-/** Runs once: a Ctrl-C during a failure's cleanup (or the reverse) waits for the same cleanup. */
-let cleaning: Promise<void> | null = null;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    // Processes first: a worker still running would otherwise hold the database being dropped.
-    await stopAllCli();
-    for (const fn of [...cleanups].reverse()) {
-      cleanups.delete(fn);
-      await fn().catch((err: unknown) => process.stderr.write(`cleanup failed: ${String(err)}\n`));
-    }
-  })();
-  return cleaning;
-}
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    say(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
+const { defer, cleanUp, wasInterrupted } = benchCleanup(say);
 
 const problems: string[] = [];
 function check(ok: boolean, what: string): void {
@@ -448,7 +419,7 @@ try {
   await main();
 } catch (err) {
   // After Ctrl-C the children's errors are the interruption's, not something to report.
-  if (!interrupted) throw err;
+  if (!wasInterrupted()) throw err;
 } finally {
   await cleanUp();
 }

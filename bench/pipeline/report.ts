@@ -102,7 +102,8 @@ export function buildState(root: string): BuildState {
   return { builtAt: new Date(builtAt), staleIn };
 }
 
-function git(root: string, args: string): string {
+/** A git command's output in `root`, trimmed; empty when git fails (not a checkout, say). */
+export function git(root: string, args: string): string {
   try {
     return execSync(`git ${args}`, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
       .toString()
@@ -146,6 +147,38 @@ function rowCells(rows: Row[]): string {
   ].join(' | ');
 }
 
+/** Which code a bench measured: its commit, whether it had uncommitted changes, where it was, how stale. */
+export function measured(setup: { root: string; separateCheckout: boolean }, build: BuildState) {
+  return {
+    commit: git(setup.root, 'rev-parse --short=12 HEAD') || 'an unknown commit',
+    dirty: git(setup.root, 'status --porcelain -- packages') !== '',
+    where: setup.separateCheckout
+      ? ` (a separate checkout, \`--root ${setup.root}\`, so that work in progress in this tree is not measured)`
+      : '',
+    stale:
+      build.staleIn.length > 0
+        ? `; sources edited after that build in ${build.staleIn.join(', ')} were not measured`
+        : '',
+  };
+}
+
+/** A bench section's last lines: what was checked (or what failed), and how to reproduce it. */
+export function closingLines(end: {
+  problems: string[];
+  checked: string;
+  separateCheckout: boolean;
+  command: string;
+  commit: string;
+}): string[] {
+  return [
+    end.problems.length > 0 ? `\n**Checks failed:** ${end.problems.join('; ')}.` : end.checked,
+    '',
+    end.separateCheckout
+      ? `Reproduce: \`${end.command} --root <checkout>\`, the checkout built (\`pnpm install\` builds it; here a \`git worktree\` of \`${end.commit}\`).`
+      : `Reproduce: \`pnpm build && ${end.command}\``,
+  ];
+}
+
 export function report(setup: Setup, r: Results): string {
   const base = median(r.baseline.map((b) => b.ms));
   const offMs = median(r.off.map((x) => x.ms));
@@ -159,18 +192,10 @@ export function report(setup: Setup, r: Results): string {
   const idle = r.off.map((x) => x.idleMs).find((x) => x !== null) ?? null;
   const logged = workerLog([...r.off, ...r.on]);
   const feedBytes = r.baselineTraffic ? r.baselineTraffic.bodyBytes.feed / setup.feeds : 0;
-  const commit = git(setup.root, 'rev-parse --short=12 HEAD') || 'an unknown commit';
-  const dirty = git(setup.root, 'status --porcelain -- packages') !== '';
+  const { commit, dirty, where, stale } = measured(setup, r.build);
   const settings = Object.entries(setup.settings)
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
-  const where = setup.separateCheckout
-    ? ` (a separate checkout, \`--root ${setup.root}\`, so that work in progress in this tree is not measured)`
-    : '';
-  const stale =
-    r.build.staleIn.length > 0
-      ? `; sources edited after that build in ${r.build.staleIn.join(', ')} were not measured`
-      : '';
   const command = `npx tsx bench/pipeline.ts --feeds ${setup.feeds} --items ${setup.items} --runs ${setup.runs}`;
   const lines = [
     '## pipeline: a crawl end to end (distributed mode) against a minimal crawler',
@@ -195,13 +220,14 @@ export function report(setup: Setup, r: Results): string {
     idle === null
       ? null
       : `The fixed cost of the command: \`crawl --once --json\` with nothing due took ${seconds(idle)} (start-up, migrations check, rule set, Redis, summary, exit), part of every frameline row and not of the baseline's.`,
-    r.problems.length > 0
-      ? `\n**Checks failed:** ${r.problems.join('; ')}.`
-      : 'Checked after every crawl: every source ok, every item stored once as a document, every document extracted (`extractions.content_hash = documents.content_hash`), no duplicates, no failed jobs; row B: every document has its article.',
-    '',
-    setup.separateCheckout
-      ? `Reproduce: \`${command} --root <checkout>\`, the checkout built (\`pnpm install\` builds it; here a \`git worktree\` of \`${commit}\`).`
-      : `Reproduce: \`pnpm build && ${command}\``,
+    ...closingLines({
+      problems: r.problems,
+      checked:
+        'Checked after every crawl: every source ok, every item stored once as a document, every document extracted (`extractions.content_hash = documents.content_hash`), no duplicates, no failed jobs; row B: every document has its article.',
+      separateCheckout: setup.separateCheckout,
+      command,
+      commit,
+    }),
   ];
   return lines.filter((l) => l !== null).join('\n');
 }

@@ -223,3 +223,45 @@ export function otherCpuSince(before: Map<number, number>): number {
   for (const [pid, cpu] of otherCpu()) seconds += cpu - (before.get(pid) ?? 0);
   return seconds;
 }
+
+/** Bytes per MiB over bytes per MB: /proc reports KiB-based sizes, the reports speak MB (10^6 bytes). */
+export const MIB_TO_MB = 1_048_576 / 1_000_000;
+
+/**
+ * A bench's cleanups: each `defer`red one runs once, in reverse order, when its step calls the function
+ * `defer` returned, or at `cleanUp` (on failure), or on Ctrl-C (which exits 130). Running children are stopped
+ * first: a process still running would otherwise hold a database being dropped.
+ */
+export function benchCleanup(say: (line: string) => void) {
+  const cleanups = new Set<() => Promise<unknown>>();
+  let cleaning: Promise<void> | null = null;
+  let interrupted = false;
+  const cleanUp = (): Promise<void> => {
+    // Runs once: a Ctrl-C during a failure's cleanup (or the reverse) waits for the same cleanup.
+    cleaning ??= (async () => {
+      await stopAllCli();
+      for (const fn of [...cleanups].reverse()) {
+        cleanups.delete(fn);
+        await fn().catch((err: unknown) => process.stderr.write(`cleanup failed: ${String(err)}\n`));
+      }
+    })();
+    return cleaning;
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupted = true;
+      say(`${signal}: cleaning up`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  return {
+    defer(fn: () => Promise<unknown>): () => Promise<void> {
+      cleanups.add(fn);
+      return async () => {
+        if (cleanups.delete(fn)) await fn();
+      };
+    },
+    cleanUp,
+    wasInterrupted: () => interrupted,
+  };
+}

@@ -5,7 +5,7 @@
 import { execSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import type { ReextractReport } from '@frameline/pipeline';
-import { type BuildState, median, seconds } from '../pipeline/report.js';
+import { type BuildState, closingLines, measured, median, seconds } from '../pipeline/report.js';
 import type { TaggerRun } from './baseline.js';
 import type { Loaded } from './corpus.js';
 
@@ -89,16 +89,6 @@ export interface Results {
   problems: string[];
 }
 
-function git(root: string, args: string): string {
-  try {
-    return execSync(`git ${args}`, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  } catch {
-    return '';
-  }
-}
-
 const hours = (s: number) => (s >= 5400 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const met = (ok: boolean) => (ok ? '**met**' : '**not met**');
@@ -116,15 +106,7 @@ export function report(setup: Setup, r: Results): string {
   const pg = r.passes.map((p) => p.pgCpuS).filter((x): x is number => x !== null);
   const perDoc = (cpuS: number, docs: number) => `${int((cpuS / docs) * 1e6)} µs`;
   const extracted = r.passes.map((p) => p.extractedMs).filter((x): x is number => x !== null);
-  const commit = git(setup.root, 'rev-parse --short=12 HEAD') || 'an unknown commit';
-  const dirty = git(setup.root, 'status --porcelain -- packages') !== '';
-  const where = setup.separateCheckout
-    ? ` (a separate checkout, \`--root ${setup.root}\`, so that work in progress in this tree is not measured)`
-    : '';
-  const stale =
-    r.build.staleIn.length > 0
-      ? `; sources edited after that build in ${r.build.staleIn.join(', ')} were not measured`
-      : '';
+  const { commit, dirty, where, stale } = measured(setup, r.build);
   const warnings = r.passes.flatMap((p) => p.workerWarnings);
   const last = r.passes.at(-1)?.stored;
   const command = `npx tsx bench/reextract.ts --docs ${setup.docs} --runs ${setup.runs} --workers ${setup.workers} --corpus ${setup.corpus}${setup.sample === 20_000 || setup.sample === setup.docs ? '' : ` --baseline-docs ${setup.sample}`}`;
@@ -161,13 +143,14 @@ export function report(setup: Setup, r: Results): string {
     warnings.length === 0
       ? null
       : `The workers logged ${warnings.length} lines (LOG_LEVEL=warn), first: \`${warnings[0]?.slice(0, 200)}\`.`,
-    r.problems.length > 0
-      ? `\n**Checks failed:** ${r.problems.join('; ')}.`
-      : 'Checked after every pass: the command ran on the workers (bullmq) and reports every document extracted by this run, no failed job, the run complete and its rule set active; in the database every document has an extraction by that rule set at its current content; each run was compared with the rule set active before it and changed nothing (the same rules).',
-    '',
-    setup.separateCheckout
-      ? `Reproduce: \`${command} --root <checkout>\`, the checkout built (\`pnpm install\` builds it; here a \`git worktree\` of \`${commit}\`).`
-      : `Reproduce: \`pnpm build && ${command}\``,
+    ...closingLines({
+      problems: r.problems,
+      checked:
+        'Checked after every pass: the command ran on the workers (bullmq) and reports every document extracted by this run, no failed job, the run complete and its rule set active; in the database every document has an extraction by that rule set at its current content; each run was compared with the rule set active before it and changed nothing (the same rules).',
+      separateCheckout: setup.separateCheckout,
+      command,
+      commit,
+    }),
   ];
   return lines.filter((l) => l !== null).join('\n');
 }
