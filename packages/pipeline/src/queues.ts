@@ -9,6 +9,9 @@ import { STAGES, type Stage } from '@frameline/core';
  * (network again, other hosts), `extract` runs the tagger over a batch of documents. Every stage
  * stores its own output in Postgres in the same transaction that makes it visible, so payloads stay small
  * references (ids) rather than bodies; there is no separate "store" queue because nothing would be left for it.
+ * A stage that holds what the next one needs does that work itself (a fetch parses its body and extracts what
+ * it stored; an article job extracts its document): the next stage's queue takes over when that fails, and
+ * carries the work that starts there (a backfill's pages, a re-extraction's batches).
  */
 export const QUEUES = STAGES;
 export type QueueName = Stage;
