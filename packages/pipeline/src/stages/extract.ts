@@ -60,7 +60,16 @@ export async function extractOrQueue(
     if (unavailableService(err)) throw err;
     ctx.log.warn({ err: describeError(err), documents: documents.length }, 'extraction queued after failing');
   }
-  await ctx.enqueue('extract', {
+  await queueExtraction(ctx, documents, lane);
+}
+
+/** Queue documents for extraction with this process's rule set, on the live or the bulk lane. */
+export function queueExtraction(
+  ctx: Pick<StageContext, 'ruleSet' | 'enqueue'>,
+  documents: DocumentRef[],
+  lane: { crawlId: string | null; bulk: boolean },
+): Promise<void> {
+  return ctx.enqueue('extract', {
     documents,
     ruleSet: ctx.ruleSet.version,
     crawlId: lane.crawlId,

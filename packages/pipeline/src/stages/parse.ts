@@ -24,11 +24,12 @@ import {
 import { type Processor, pollPolicy, type StageContext } from '../context.js';
 import { itemTime, toDocumentInput, wantsArticle } from '../items.js';
 import { type DocumentRef, EXTRACT_BATCH, type JobMap } from '../queues.js';
-import { extractOrQueue } from './extract.js';
+import { extractOrQueue, queueExtraction } from './extract.js';
 
 /**
- * Parse a stored body into documents, then queue extraction for the documents that need it. Validators are
- * stored only now, after the body parsed, so a broken body is not hidden behind a 304 next time.
+ * Parse a stored body into documents and see to their extraction (parseAndStore): the work a fetch hands over
+ * when its own parse failed, and a backfill's pages. Validators are stored only after the body parsed, so a
+ * broken body is not hidden behind a 304 next time.
  */
 export const parseStage: Processor<'parse'> = async (payload, ctx, attempt) => {
   const log = ctx.log.child({ stage: 'parse', sourceId: payload.sourceId, jobId: attempt.jobId });
@@ -152,14 +153,9 @@ export async function storeDocuments(
   }
   for (let i = 0; i < extract.length; i += EXTRACT_BATCH) {
     const documents = extract.slice(i, i + EXTRACT_BATCH);
-    if (opts.extractNow) await extractOrQueue(ctx, documents, { crawlId: opts.crawlId, bulk: opts.bulk });
-    else
-      await ctx.enqueue('extract', {
-        documents,
-        ruleSet: ctx.ruleSet.version,
-        crawlId: opts.crawlId,
-        ...lane,
-      });
+    const extractLane = { crawlId: opts.crawlId, bulk: opts.bulk };
+    if (opts.extractNow) await extractOrQueue(ctx, documents, extractLane);
+    else await queueExtraction(ctx, documents, extractLane);
   }
   return { result, duplicates, articles, extract: extract.length };
 }
