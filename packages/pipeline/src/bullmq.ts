@@ -4,7 +4,7 @@ import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullm
 import { Redis } from 'ioredis';
 import type { Enqueue, JobFailure, StageContext } from './context.js';
 import { ATTEMPTS, BULK_PRIORITY, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
-import { OutageBackoff, putBackFor, retryDelayMs } from './retry.js';
+import { logPutBack, OutageBackoff, putBackFor, retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
 
 /** Finished jobs kept for inspection: bounded by age and count so Redis does not grow without end. */
@@ -246,12 +246,7 @@ export class BullTransport {
             // The database or Redis is away, or the job's host is busy: the job waits in the queue without
             // being charged an attempt. Should Redis itself be away, the move fails and the job's lock lapses;
             // the stalled-job check re-runs it.
-            const log = wait.reason === 'host busy' ? this.opts.log.debug : this.opts.log.warn;
-            log.call(
-              this.opts.log,
-              { stage, jobId: job.id, ...wait, err: describeError(err) },
-              'job put back',
-            );
+            logPutBack(this.opts.log, wait, { stage, jobId: job.id, err: describeError(err) });
             await job.moveToDelayed(Date.now() + wait.delayMs, token);
             throw new DelayedError();
           }

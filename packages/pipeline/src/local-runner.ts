@@ -1,7 +1,7 @@
 import { describeError, PermanentError, toError } from '@frameline/core';
 import type { Enqueue, JobFailure, StageContext } from './context.js';
 import { ATTEMPTS, type JobMap, jobIdFor, QUEUES, type QueueName } from './queues.js';
-import { OutageBackoff, putBackFor, retryDelayMs } from './retry.js';
+import { logPutBack, OutageBackoff, putBackFor, retryDelayMs } from './retry.js';
 import { PROCESSORS } from './stages/index.js';
 
 /** Failures a long-running runner keeps (the newest). */
@@ -104,8 +104,7 @@ export class LocalRunner {
       const wait = this.stopped ? null : putBackFor(err, this.outage);
       if (wait !== null) {
         // The database is away, or the job's host is busy: it waits without being charged an attempt.
-        const log = wait.reason === 'host busy' ? this.ctx.log.debug : this.ctx.log.warn;
-        log.call(this.ctx.log, { jobId: job.id, ...wait }, 'job put back');
+        logPutBack(this.ctx.log, wait, { jobId: job.id });
         return this.retryLater(job, wait.delayMs);
       }
       job.attemptsMade++;

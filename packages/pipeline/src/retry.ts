@@ -75,6 +75,17 @@ export function putBackFor(
   return wait && { reason: wait.service, delayMs: wait.delayMs };
 }
 
+/** Say that a job was put back: a warning for an outage, a debug line for a busy host (an ordinary wait). */
+export function logPutBack(
+  log: Logger,
+  wait: NonNullable<ReturnType<typeof putBackFor>>,
+  fields: Record<string, unknown>,
+): void {
+  const line = { ...fields, ...wait };
+  if (wait.reason === 'host busy') log.debug(line, 'job put back');
+  else log.warn(line, 'job put back');
+}
+
 /**
  * Run `fn`, waiting out an outage of the database or Redis (as jobs do, up to MAX_OUTAGE_MS) for a command's
  * own queries, such as `crawl` reading its summary after the work is done.
