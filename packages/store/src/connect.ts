@@ -23,6 +23,9 @@ export const PG_TYPES: Record<string, postgres.PostgresType> = {
   },
 };
 
+/** Postgres type oids for the parameter arrays of batch statements (`unnest` of one array per column). */
+export const OID = { text: 25, int4: 23, int8: 20 } as const;
+
 export interface Store {
   sql: Sql;
   mode: 'postgres' | 'pglite';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
-import type { Sql } from './connect.js';
+import { OID, type Sql } from './connect.js';
+import { activeVersion } from './extractions.js';
 
 /** What the parse stage stores for one item. */
 export interface DocumentInput {
@@ -18,9 +19,6 @@ export interface DocumentInput {
   html: string | null;
   text: string;
 }
-
-/** The Postgres type oid of `text`, for the parameter arrays of batch statements. */
-const TEXT_OID = 25;
 
 /** Texts shorter than this are too generic ("Read more.") to call two documents the same story. */
 const MIN_TEXT_FOR_HASH = 200;
@@ -79,7 +77,7 @@ export async function upsertDocuments(
   for (const item of items) byGuid.set(item.guid, item);
   const rows = [...byGuid.values()];
   if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0 };
-  const text = (pick: (d: DocumentInput) => string | null) => sql.array(rows.map(pick), TEXT_OID);
+  const text = (pick: (d: DocumentInput) => string | null) => sql.array(rows.map(pick), OID.text);
   // One statement whatever the feed's length (rows travel as one array per column), so it is prepared once.
   const changed = await sql<{ inserted: boolean }[]>`
     insert into documents (source_id, guid, kind, url, canonical_url, title, author, published_at, published_from,
@@ -90,8 +88,7 @@ export async function upsertDocuments(
            r.text_hash, ${crawlId}, ${crawlId},
            (select version from rule_sets
             where version = ${ruleSet}::text
-              and version = (select version from rule_sets where activated_at is not null
-                             order by activated_at desc, version limit 1))
+              and version = (${activeVersion(sql)}))
     from unnest(${text((d) => d.guid)}::text[], ${text((d) => d.kind ?? 'item')}::text[],
                 ${text((d) => d.url)}::text[], ${text((d) => d.canonicalUrl)}::text[],
                 ${text((d) => d.title)}::text[], ${text((d) => d.author)}::text[],

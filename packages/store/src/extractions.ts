@@ -1,5 +1,5 @@
 import type { ExtractResult } from '@frameline/core';
-import type { Queryable, Sql } from './connect.js';
+import { OID, type Queryable, type Sql } from './connect.js';
 
 /** Which text of a document a mention or announcement is in: its title, its feed text, or its page's article. */
 export type Field = 'title' | 'text' | 'article';
@@ -44,10 +44,14 @@ export async function registerRuleSet(sql: Sql, ruleSet: StoredRuleSet): Promise
   });
 }
 
+/** The query of the active rule set's version (the latest activation wins), for use inside a statement. */
+export function activeVersion(sql: Queryable) {
+  return sql`select version from rule_sets where activated_at is not null order by activated_at desc, version limit 1`;
+}
+
 /** The version of the active rule set (the one whose extractions the timeline reads), or null before any. */
 export async function activeRuleSet(sql: Queryable): Promise<string | null> {
-  const [row] = await sql<{ version: string }[]>`
-    select version from rule_sets where activated_at is not null order by activated_at desc, version limit 1`;
+  const [row] = await sql<{ version: string }[]>`${activeVersion(sql)}`;
   return row?.version ?? null;
 }
 
@@ -120,9 +124,9 @@ export async function replaceExtractions(
     const validIds = tx.array(valid.map((d) => d.id));
     const hashes = tx.array(valid.map((d) => d.contentHash));
     const { mentions: m, announcements: a } = resultColumns(valid);
-    const text = (values: (string | null)[]) => tx.array(values, TEXT_OID);
-    const ints = (values: number[]) => tx.array(values, INT4_OID);
-    const bigints = (values: number[]) => tx.array(values, INT8_OID);
+    const text = (values: (string | null)[]) => tx.array(values, OID.text);
+    const ints = (values: number[]) => tx.array(values, OID.int4);
+    const bigints = (values: number[]) => tx.array(values, OID.int8);
     await Promise.all([
       tx`delete from mentions where rule_set = ${ruleSet} and document_id = any(${validIds}::bigint[])`,
       tx`delete from announcements where rule_set = ${ruleSet} and document_id = any(${validIds}::bigint[])`,
@@ -153,8 +157,7 @@ export async function replaceExtractions(
         where id = any(${validIds}::bigint[])
           and (current_rule_set is null
                or (current_rule_set <> ${ruleSet}
-                   and ${ruleSet} = (select version from rule_sets where activated_at is not null
-                                     order by activated_at desc, version limit 1)))`,
+                   and ${ruleSet} = (${activeVersion(tx)})))`,
     ]);
     return valid.map((d) => d.id);
   });
@@ -180,7 +183,7 @@ async function storeNewNames(sql: Sql, docs: readonly DocumentExtraction[]): Pro
   }
   if (named.size === 0) return;
   const rows = [...named.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const text = (values: (string | null)[]) => sql.array(values, TEXT_OID);
+  const text = (values: (string | null)[]) => sql.array(values, OID.text);
   await sql`
     insert into entities (id, name, kind, parent)
     select * from unnest(${text(rows.map((e) => e.id))}::text[], ${text(rows.map((e) => e.name))}::text[],
@@ -188,10 +191,6 @@ async function storeNewNames(sql: Sql, docs: readonly DocumentExtraction[]): Pro
     on conflict (id) do nothing`;
 }
 
-/** Postgres type oids for the parameter arrays of the batch statements. */
-const TEXT_OID = 25;
-const INT4_OID = 23;
-const INT8_OID = 20;
 /** Joins an announcement's objects into one array element (entity ids never hold it). */
 const OBJECTS_SEPARATOR = String.fromCharCode(31);
 
