@@ -55,6 +55,11 @@ describe('versions and variants of known families', () => {
     ]);
   });
 
+  it('writes a software version without its "v", a model generation with it', () => {
+    const r = tag('Upgrade from Keras v3.1.0 to Keras 3.2.0, then try Qwen V4 and DeepSeek-V3.', rules);
+    expect(r.entities.map((e) => e.id)).toEqual(['keras-3.1.0', 'keras-3.2.0', 'qwen-v4', 'deepseek-v3']);
+  });
+
   it('does not read a quantity, a year or an ordinary word as a variant', () => {
     expect(tag('PyTorch 2 years ago was smaller.', rules).entities.map((e) => e.id)).toEqual(['pytorch']);
     expect(tag('TensorFlow 2019 roadmap', rules).entities.map((e) => e.id)).toEqual(['tensorflow']);
@@ -125,6 +130,15 @@ describe('release notes', () => {
     expect(brief(r.text)).toEqual([
       ['support', 'pytorch-2.4', ['cuda-12.4'], null],
       ['deprecation', 'pytorch-2.4', ['cuda-11.8'], null],
+    ]);
+  });
+
+  it('reads a version a change happens in as its time, not as what is deprecated', () => {
+    const notes =
+      '* The legacy_loader flag is deprecated in Keras v3.4.0 and will be removed in Keras 3.6.0.\n' +
+      '* Removed support for TensorFlow 2.12.\n';
+    expect(brief(tagDocument('Keras 3.5.0', notes, rules).text)).toEqual([
+      ['deprecation', 'keras-3.5.0', ['tensorflow-2.12'], null],
     ]);
   });
 

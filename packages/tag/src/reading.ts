@@ -32,6 +32,7 @@ export const READING_KEYS = [
   'plan_words_before_only',
   'past_phrases',
   'date_prepositions',
+  'version_time_words',
   'year_qualifiers',
   'count_words',
   'time_units',
@@ -92,6 +93,8 @@ export interface Reading {
   readonly namedPartyAfter: RegExp;
   /** Right before a name: the place it comes to ("on GroqCloud", "to Modal"). */
   readonly placeBefore: RegExp;
+  /** Right before a version: the words that make it the time of a change ("deprecated in JAX 0.9"). */
+  readonly whenBefore: RegExp;
   /** A trigger of availability ("now available"). */
   readonly availability: RegExp;
   /** Right after a trigger: a named place ("in Arena Mode", "on the Vertex AI"). */
@@ -267,6 +270,7 @@ export function compileReading(r: ReadingSpec): Reading {
     ),
     namedPartyAfter: new RegExp(`^${SP}+${a('party_words')}${SP}+(?:${articles}${SP}+)?\\p{Lu}`, 'u'),
     placeBefore: new RegExp(`${SP}(?:${places}|${a('destination_words')})${SP}+(?:${articles}${SP}+)?$`, 'u'),
+    whenBefore: new RegExp(`(?:^|${SP})${a('version_time_words')}${SP}+$`, 'iu'),
     availability: new RegExp(`${a('availability_words')}$`, 'i'),
     placeAfter: new RegExp(`^${SP}${places}${SP}+(?:${articles}${SP}+)?\\p{Lu}`, 'u'),
     arrivalBefore: new RegExp(

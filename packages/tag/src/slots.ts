@@ -56,6 +56,12 @@ export function fill(
         (rule.type === 'release' || rule.type === 'deprecation') &&
         partOfLongerName(view, m, kindOf(entities, m), rule.type, r, tables.newNames.libraryWords)
       ) &&
+      // "The X option is deprecated in JAX 0.9.0": a version named as the time of a change is not what changes.
+      !(
+        rule.type === 'deprecation' &&
+        entities.at(m.entity).variant === true &&
+        r.whenBefore.test(view.text.slice(Math.max(view.start, m.start - 16), m.start))
+      ) &&
       // "Introducing Model X on Rocket Cloud": the place something comes to is not what is released.
       // (a feature introduced on a platform is the platform's release: "Introducing tool use on the Rocket API")
       !(

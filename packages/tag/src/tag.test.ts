@@ -141,7 +141,7 @@ describe('announcements', () => {
       ['release', 'tensorflow-2.0', ['google'], '2.0', null],
     ]);
     expect(brief(tag('Keras v2.3.1 is out.', rules))).toEqual([
-      ['release', 'keras-v2.3.1', [], '2.3.1', null],
+      ['release', 'keras-2.3.1', [], '2.3.1', null],
     ]);
     expect(brief(tag('Highlights of the 1.13 release of PyTorch, now available.', rules))).toEqual([
       ['release', 'pytorch', [], '1.13', null],

@@ -196,7 +196,10 @@ export function addVariants(
     // before it) gives way to the family's id.
     const familySlug = slug(surface);
     const core = familySlug === family.id || familySlug.endsWith(`-${family.id}`) ? family.id : surface;
-    const id = slug(core + text.slice(m.end, end));
+    // A "v" before a version of software is no part of it ("JAX v0.9.0" is jax-0.9.0); a model's may be its
+    // name ("DeepSeek-V3").
+    const written = slug(core + text.slice(m.end, end));
+    const id = family.kind === 'model' ? written : written.replace(/-v(?=\d)/g, '-');
     local ??= new Map<string, number>();
     let entity = byId.get(id) ?? local.get(id);
     if (entity === undefined) {
