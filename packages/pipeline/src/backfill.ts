@@ -82,7 +82,7 @@ export async function backfill(
 ): Promise<BackfillReport> {
   const started = performance.now();
   const backfillId = `b${newCrawlId().slice(1)}`;
-  const lane = await openLane(rt, backfillId, opts.signal);
+  const lane = await openLane(rt, backfillId, { signal: opts.signal });
   const report: BackfillReport = {
     backfillId,
     source: { id: source.id, url: source.url },

@@ -82,7 +82,7 @@ export async function crawlOnce(rt: Runtime, opts: CrawlOptions = {}): Promise<C
     tag: opts.tag ?? null,
     ids: opts.sourceIds ?? null,
   });
-  const lane = await openLane(rt, crawlId, opts.signal);
+  const lane = await openLane(rt, crawlId, { signal: opts.signal });
   let failures: JobFailure[];
   try {
     await enqueueFetches(lane.enqueue, sources, crawlId, force);

@@ -16,13 +16,24 @@ export interface WorkLane {
   close(): Promise<void>;
 }
 
-export async function openLane(rt: Runtime, runId: string, signal?: AbortSignal): Promise<WorkLane> {
+export interface LaneOptions {
+  signal?: AbortSignal | undefined;
+  /** Hears how many of the run's jobs are left, of how many, as they end (BullMQ: while waiting). */
+  onProgress?: (left: number, total: number) => void;
+}
+
+export async function openLane(rt: Runtime, runId: string, o: LaneOptions = {}): Promise<WorkLane> {
+  const { signal, onProgress } = o;
   if (rt.config.redisUrl) {
     const transport = await connectTransport(rt);
     return {
       mode: 'bullmq',
       enqueue: transport.enqueue,
-      wait: () => transport.waitForCrawl(runId, signal ? { signal } : {}),
+      wait: () =>
+        transport.waitForCrawl(runId, {
+          ...(signal ? { signal } : {}),
+          ...(onProgress ? { onProgress } : {}),
+        }),
       idleStages: async () =>
         Object.entries(await transport.workerCounts())
           .filter(([, n]) => n === 0)
@@ -33,6 +44,7 @@ export async function openLane(rt: Runtime, runId: string, signal?: AbortSignal)
   const runner = new LocalRunner(stageBase(rt), {
     concurrency: rt.config.concurrency,
     retryBaseMs: rt.config.retryBaseMs,
+    ...(onProgress ? { onProgress } : {}),
   });
   const onAbort = () => void runner.stop();
   signal?.addEventListener('abort', onAbort, { once: true });

@@ -27,6 +27,8 @@ export class LocalRunner {
   );
   private readonly running = new Map<QueueName, number>(QUEUES.map((q) => [q, 0]));
   private outstanding = 0;
+  /** Jobs added so far (each id once). */
+  private added = 0;
   private idle: (() => void)[] = [];
   private stopped = false;
   private readonly ctx: StageContext;
@@ -42,6 +44,8 @@ export class LocalRunner {
        * failures; a crawl's runner keeps them all, to dedupe and report.
        */
       longRunning?: boolean;
+      /** Hears, each time a job ends, how many of the jobs added so far are left, of how many. */
+      onProgress?: (left: number, total: number) => void;
     },
   ) {
     this.ctx = { ...base, enqueue: this.enqueue };
@@ -53,6 +57,7 @@ export class LocalRunner {
     if (this.seen.has(id) || this.stopped) return;
     this.seen.add(id);
     this.outstanding++;
+    this.added++;
     this.push({ queue, id, payload, attemptsMade: 0 });
     this.pump(queue);
   };
@@ -137,6 +142,7 @@ export class LocalRunner {
   private settle(job: LocalJob): void {
     if (this.opts.longRunning) this.seen.delete(job.id);
     this.outstanding--;
+    this.opts.onProgress?.(this.outstanding, this.added);
     if (this.outstanding === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 }

@@ -12,12 +12,13 @@ import {
   scopePage,
 } from '@frameline/store';
 import type { RuleSet } from '@frameline/tag';
-import type { JobFailure, StageContext } from './context.js';
+import type { JobFailure } from './context.js';
 import { newCrawlId } from './crawl.js';
 import { type DiffReport, ExtractionDiff } from './extraction-diff.js';
+import { openLane, type WorkLane } from './lane.js';
 import { EXTRACT_BATCH, type JobMap } from './queues.js';
-import { connectTransport, type Runtime, stageBase } from './runtime.js';
-import { extractionOf, extractStage } from './stages/extract.js';
+import type { Runtime } from './runtime.js';
+import { extractionOf } from './stages/extract.js';
 
 export interface ReextractOptions extends ReextractScope {
   /** The rule set to extract with (the runtime's own when left out). */
@@ -72,6 +73,8 @@ export async function reextract(rt: Runtime, opts: ReextractOptions = {}): Promi
   const diff = new ExtractionDiff();
   const before = (ids: number[]) => (baseline ? extractionRows(sql, baseline, ids) : emptyRows());
   let extracted = 0;
+  // Documents in scope the rule set had extracted before this run started (an earlier, stopped run's).
+  let alreadyDone = 0;
   let failures: JobFailure[] = [];
   let mode: ReextractReport['mode'] = 'dry-run';
 
@@ -91,20 +94,14 @@ export async function reextract(rt: Runtime, opts: ReextractOptions = {}): Promi
       files: ruleSet.files,
       entities: ruleSet.entities,
     });
-    const alreadyDone = inScope - (await countScope(sql, scope, ruleSet.version));
+    alreadyDone = inScope - (await countScope(sql, scope, ruleSet.version));
     const run: RunOptions = {
       batchSize,
       signal: opts.signal,
       progress: (n: number) => opts.onProgress?.(alreadyDone + n, inScope),
     };
     run.progress(0);
-    if (rt.config.redisUrl) {
-      mode = 'bullmq';
-      ({ extracted, failures } = await fanOut(rt, ruleSet, scope, run));
-    } else {
-      mode = 'in-process';
-      extracted = await inProcess(rt, ruleSet, scope, run);
-    }
+    ({ failures, mode } = await runBatches(rt, ruleSet, scope, run));
     // The report reads back what is stored, so a run that was stopped and resumed reports the whole change.
     // (Against itself, a rule set changes nothing.)
     if (baseline !== ruleSet.version) {
@@ -116,6 +113,8 @@ export async function reextract(rt: Runtime, opts: ReextractOptions = {}): Promi
   }
 
   const missing = dryRun ? inScope - extracted : await countScope(sql, scope, ruleSet.version);
+  // What this run extracted is read back from what is stored: a stopped run's queued batches may not all have run.
+  if (!dryRun) extracted = inScope - missing - alreadyDone;
   const complete = missing === 0 && !(opts.signal?.aborted ?? false);
   const activated = !dryRun && complete && failures.length === 0;
   if (activated) await activateRuleSet(sql, ruleSet.version);
@@ -168,45 +167,31 @@ async function* batchesToDo(rt: Runtime, ruleSet: RuleSet, scope: ReextractScope
   }
 }
 
-/** Without Redis: the extract stage itself, one batch at a time, in this process. */
-async function inProcess(
+/**
+ * One bulk extract job per batch, on the run's lane: the queue for the workers when there is one, else the
+ * extract stage in this process; waits until they are done.
+ */
+async function runBatches(
   rt: Runtime,
   ruleSet: RuleSet,
   scope: ReextractScope,
   o: RunOptions,
-): Promise<number> {
-  const ctx: StageContext = { ...stageBase(rt), enqueue: async () => undefined };
-  let done = 0;
-  for await (const payload of batchesToDo(rt, ruleSet, scope, o)) {
-    await extractStage(payload, ctx, { jobId: 'reextract', number: 1, isLast: true });
-    done += payload.documents.length;
-    o.progress(done);
-  }
-  return done;
-}
-
-/** With Redis: one extract job per batch on the bulk lane, for the workers; waits until they are done. */
-async function fanOut(
-  rt: Runtime,
-  ruleSet: RuleSet,
-  scope: ReextractScope,
-  o: RunOptions,
-): Promise<{ extracted: number; failures: JobFailure[] }> {
-  const transport = await connectTransport(rt);
+): Promise<{ failures: JobFailure[]; mode: WorkLane['mode'] }> {
   const runId = newCrawlId();
+  let queued = 0;
+  const lane = await openLane(rt, runId, {
+    signal: o.signal,
+    // (Documents done, counted in batches: the last batch may be short.)
+    onProgress: (left, total) => o.progress(Math.min(queued, (total - left) * o.batchSize)),
+  });
   try {
-    let queued = 0;
     for await (const payload of batchesToDo(rt, ruleSet, scope, o)) {
-      await transport.enqueue('extract', { ...payload, crawlId: runId });
+      await lane.enqueue('extract', { ...payload, crawlId: runId });
       queued += payload.documents.length;
     }
-    const failures = await transport.waitForCrawl(runId, {
-      ...(o.signal ? { signal: o.signal } : {}),
-      onProgress: (left, total) => o.progress(Math.round((queued * (total - left)) / Math.max(1, total))),
-    });
-    return { extracted: queued, failures };
+    return { failures: await lane.wait(), mode: lane.mode };
   } finally {
-    await transport.close();
+    await lane.close();
   }
 }
 
