@@ -55,6 +55,18 @@ describe('versions and variants of known families', () => {
     ]);
   });
 
+  it('makes a known product, a capitalised word and a version one variant of the product', () => {
+    const r = tag(
+      'Windsurf Next 1.12 ships; install CUDA Toolkit 12.4 before the TensorFlow Team 2 years ago.',
+      rules,
+    );
+    expect(entities(r)).toEqual([
+      ['windsurf-next-1.12', 'Windsurf Next 1.12', 'windsurf'],
+      ['cuda-toolkit-12.4', 'CUDA Toolkit 12.4', 'cuda'],
+      ['tensorflow', 'TensorFlow', null],
+    ]);
+  });
+
   it('writes a software version without its "v", a model generation with it', () => {
     const r = tag('Upgrade from Keras v3.1.0 to Keras 3.2.0, then try Qwen V4 and DeepSeek-V3.', rules);
     expect(r.entities.map((e) => e.id)).toEqual(['keras-3.1.0', 'keras-3.2.0', 'qwen-v4', 'deepseek-v3']);
@@ -90,6 +102,11 @@ describe('repository ids and organisations by shape', () => {
       ['quillfield-institute', 'vendor'],
       ['brightwater-labs', 'vendor'],
     ]);
+  });
+
+  it('starts an organisation named by its shape after an owner in the possessive', () => {
+    const r = tag("Rovers from Acme's Quillfield Robotics Laboratory now use Llama.", rules);
+    expect(r.entities.map((e) => e.id)).toEqual(['quillfield-robotics-laboratory', 'llama']);
   });
 });
 
@@ -310,6 +327,17 @@ describe('parties of a partnership nobody listed', () => {
     expect(says('The new server was jointly developed by Meta and AWS engineers.')).toEqual([
       ['partnership', 'meta', ['aws'], null],
       ['partnership', 'aws', ['meta'], null],
+    ]);
+  });
+
+  it('takes the party named right after the trigger as the subject of a partnership with no name before it', () => {
+    expect(says('Partnering with Mozilla to harden Firefox against attacks')).toEqual([
+      ['partnership', 'mozilla', [], null],
+    ]);
+    // a party named before the trigger stays the subject
+    expect(says('Anthropic is partnering with Mozilla to harden Firefox.')).toEqual([
+      ['partnership', 'anthropic', ['mozilla'], null],
+      ['partnership', 'mozilla', ['anthropic'], null],
     ]);
   });
 

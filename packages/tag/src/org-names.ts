@@ -112,6 +112,12 @@ export function addOrgNames(
       start += first[0].length;
       written = written.slice(first[0].length);
     }
+    // "NASA's Jet Propulsion Laboratory": the name starts after its owner's possessive.
+    const possessive = /^.*['’]s[ \u00a0]+/u.exec(written);
+    if (possessive !== null) {
+      start += possessive[0].length;
+      written = written.slice(possessive[0].length);
+    }
     // "Our Research Labs", "our Research Labs": a description, not a name.
     if (
       start < 0 ||

@@ -79,7 +79,14 @@ export function fill(
     subjects = [{ start: view.start, end: view.start, entity: view.implicit }];
   }
   // "Partnership between Google and Anthropic": the parties are all on one side; the first is the subject.
-  if (subjects.length === 0 && rule.type === 'partnership' && objectMentions.length > 0) {
+  // So is the party named first after the trigger ("Partnering with Mozilla to improve Firefox").
+  const firstParty = objectMentions[0];
+  if (
+    rule.type === 'partnership' &&
+    firstParty !== undefined &&
+    (subjects.length === 0 ||
+      (firstParty.start < (subjects[0] as SentenceMention).start && firstParty.start >= hit.end))
+  ) {
     subjects = objectMentions.slice(0, 1);
     objectMentions = objectMentions.slice(1);
   }

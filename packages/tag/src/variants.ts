@@ -112,7 +112,7 @@ function extend(text: string, end: number, kind: EntityKind, words: NewNameWords
     if (token === null) {
       // A capitalised word nobody listed names a variant when a version follows it ("Llama Guard 4",
       // "Claude Fable 5"), not otherwise ("Llama Team", "Claude Code").
-      const named = kind === 'model' && seen.length === 0 ? namedVersion(text, at, limit) : -1;
+      const named = seen.length === 0 ? namedVersion(text, at, limit) : -1;
       if (named > 0) pos = named;
       break;
     }
