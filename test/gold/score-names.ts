@@ -2,6 +2,7 @@
  * Score the tagger on a name-based gold set (GUIDELINES-NAMES.md).
  *
  *   npx tsx test/gold/score-names.ts [--verbose]     the development set `dev-names.jsonl`, errors per item
+ *   npx tsx test/gold/score-names.ts --set dev-names-lab.jsonl [--verbose]   another development file
  *   npx tsx test/gold/score-names.ts --sealed        the sealed set: totals only, and the look is recorded
  *
  * The sealed set is scored only at the end of a rules round. Its totals are appended to the "sealed looks"
@@ -16,7 +17,11 @@ import { loadNamed, type NamedScore, readNamed, scoreNamed } from './names.js';
 
 const sealed = process.argv.includes('--sealed');
 const verbose = process.argv.includes('--verbose');
-const file = sealed ? 'sealed.jsonl' : 'dev-names.jsonl';
+const setAt = process.argv.indexOf('--set');
+const file = sealed ? 'sealed.jsonl' : setAt > 0 ? (process.argv[setAt + 1] ?? '') : 'dev-names.jsonl';
+// The sealed set is scored only with --sealed, which records the look and prints totals only.
+if (!sealed && (file === 'sealed.jsonl' || !/^[\w.-]+\.jsonl$/.test(file)))
+  throw new Error(`--set takes a development file of test/gold (not the sealed set): ${file}`);
 const ruleSet = loadRuleSet();
 const items = await loadNamed(readNamed(fileURLToPath(new URL(`./${file}`, import.meta.url))));
 const score: NamedScore = scoreNamed(items, ruleSet);
