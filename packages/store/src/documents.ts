@@ -240,6 +240,9 @@ export interface StoredDocument {
   articleHash: string | null;
   publishedAt: Date | null;
   duplicateOf: number | null;
+  /** Its source's name (null when none was given) and address. */
+  sourceName: string | null;
+  sourceUrl: string;
 }
 
 export async function getDocument(sql: Sql, id: number): Promise<StoredDocument | null> {
@@ -250,10 +253,11 @@ export async function getDocument(sql: Sql, id: number): Promise<StoredDocument 
 /** The stored documents with these ids (those that still exist), ordered by id. */
 export async function getDocuments(sql: Sql, ids: readonly number[]): Promise<StoredDocument[]> {
   return sql<StoredDocument[]>`
-    select id, source_id as "sourceId", kind, url, title, text, article_text as "articleText",
-           content_hash as "contentHash", article_hash as "articleHash", published_at as "publishedAt",
-           duplicate_of as "duplicateOf"
-    from documents where id = any(${sql.array(ids as number[])}::bigint[]) order by id`;
+    select d.id, d.source_id as "sourceId", d.kind, d.url, d.title, d.text, d.article_text as "articleText",
+           d.content_hash as "contentHash", d.article_hash as "articleHash", d.published_at as "publishedAt",
+           d.duplicate_of as "duplicateOf", s.name as "sourceName", s.url as "sourceUrl"
+    from documents d join sources s on s.id = d.source_id
+    where d.id = any(${sql.array(ids as number[])}::bigint[]) order by d.id`;
 }
 
 /** What the article stage learned from a document's linked page. */

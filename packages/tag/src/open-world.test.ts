@@ -122,19 +122,19 @@ describe('release notes', () => {
     ]);
   });
 
-  it('gives notes under a bare version to the software they name most, parts named after it deciding a tie', () => {
-    const notes =
-      'AutoTVM tuning for x86\nKeras frontend fixes\nMicroTVM runtime for TVM\nKeras layer cleanup\n' +
-      'Frontend support: Caffe2 #101 , ONNX #102\nFaster TVM builds\n';
-    const tagged = tagDocument('0.5', notes, rules);
+  it('gives notes under a bare version to the software their publisher names, and to none without one', () => {
+    const notes = 'Keras frontend fixes\nFrontend support: Caffe2 #101 , ONNX #102\nFaster TVM builds\n';
+    const tagged = tagDocument('0.5', notes, rules, { publisher: 'apache tvm releases.atom' });
     expect(brief(tagged.text)).toEqual([
       ['support', 'tvm', ['caffe2'], null],
       ['support', 'tvm', ['onnx'], null],
     ]);
     // and the heading is that software's release of its version
     expect(brief(tagged.title)).toEqual([['release', 'tvm', [], '0.5']]);
-    // a heading over notes naming no software most names nothing
-    expect(brief(tagDocument('0.5', 'Fixed a crash.\nFaster builds.', rules).title)).toEqual([]);
+    // without a publisher naming software, the name the notes write most is no subject (often a dependency)
+    const alone = tagDocument('v0.5 (2019-02-01)', notes, rules);
+    expect([...brief(alone.title), ...brief(alone.text)]).toEqual([]);
+    expect(brief(tagDocument('0.5', notes, rules, { publisher: 'Our team blog' }).title)).toEqual([]);
   });
 
   it('takes the subject from the title when title and text are tagged apart', () => {

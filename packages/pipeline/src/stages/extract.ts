@@ -84,8 +84,11 @@ export function queueExtraction(
 export function extractionOf(doc: StoredDocument, ruleSet: RuleSet): DocumentExtraction {
   const useArticle =
     doc.articleText !== null && doc.articleHash === doc.contentHash && doc.articleText.trim() !== '';
-  // The title's release is the document's subject for lines of the text that name none (release notes).
-  const tagged = tagDocument(doc.title ?? '', useArticle ? (doc.articleText ?? '') : doc.text, ruleSet);
+  // The title's release is the document's subject for lines of the text that name none (release notes); a
+  // title that is only a version is a release of the software its publisher names.
+  const tagged = tagDocument(doc.title ?? '', useArticle ? (doc.articleText ?? '') : doc.text, ruleSet, {
+    publisher: publisherOf(doc),
+  });
   if (doc.kind === 'event') addCalendarEvent(tagged.title, doc.title ?? '');
   const fields = [
     { field: 'title' as const, result: tagged.title },
@@ -95,6 +98,25 @@ export function extractionOf(doc: StoredDocument, ruleSet: RuleSet): DocumentExt
     fields.flatMap((f) => f.result.entities.filter((e) => !isListed(ruleSet, e.id)).map((e) => e.id)),
   );
   return { id: doc.id, contentHash: doc.contentHash, newNames, fields };
+}
+
+/**
+ * Who publishes a document, in words: its source's name and the paths of its source's and its own addresses,
+ * words split at slashes, hyphens and underscores ("https://github.com/apache/tvm/releases.atom" gives "apache
+ * tvm releases.atom"). A site's host names the site, not the software, so it is left out.
+ */
+export function publisherOf(doc: Pick<StoredDocument, 'sourceName' | 'sourceUrl' | 'url'>): string {
+  const paths = [doc.sourceUrl, doc.url].map((address) => {
+    if (address === null) return '';
+    try {
+      return decodeURIComponent(new URL(address).pathname)
+        .replace(/[/_-]+/g, ' ')
+        .trim();
+    } catch {
+      return '';
+    }
+  });
+  return [doc.sourceName ?? '', ...paths].filter((w) => w !== '').join('\n');
 }
 
 /**
