@@ -227,6 +227,17 @@ describe('what is not news', () => {
     expect(says('Meta plans to launch Llama 5 soon.')).toEqual([['roadmap', 'llama-5', ['meta'], '5']]);
   });
 
+  it('reads a version a feature came in as its time, and joining a group of peers as no acquisition', () => {
+    expect(says('The tracing API was introduced in PyTorch 1.4 and extended later.')).toEqual([]);
+    expect(says('Oracle joins AWS, Azure and Google Cloud in offering JAX support.')).toEqual([
+      ['support', 'aws', ['jax'], null],
+      ['support', 'azure', ['jax'], null],
+      ['support', 'google-cloud', ['jax'], null],
+    ]);
+    // one company joining another still is one
+    expect(says('Oracle joins Hugging Face.')).toEqual([['acquisition', 'hugging-face', ['oracle'], null]]);
+  });
+
   it('ignores citations and reference lists', () => {
     expect(says('[12] Doe, J. et al. Google releases Gemma 3 for research. 2025.')).toEqual([]);
     expect(says('As Smith et al. show, OpenAI released GPT-4 with strong results.')).toEqual([]);

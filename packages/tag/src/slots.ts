@@ -56,9 +56,10 @@ export function fill(
         (rule.type === 'release' || rule.type === 'deprecation') &&
         partOfLongerName(view, m, kindOf(entities, m), rule.type, r, tables.newNames.libraryWords)
       ) &&
-      // "The X option is deprecated in JAX 0.9.0": a version named as the time of a change is not what changes.
+      // "The X option is deprecated in JAX 0.9.0", "the API was introduced in Android 8": a version named as the
+      // time of a change is not what changes.
       !(
-        rule.type === 'deprecation' &&
+        (rule.type === 'deprecation' || (rule.type === 'release' && m.start >= hit.end)) &&
         entities.at(m.entity).variant === true &&
         r.whenBefore.test(view.text.slice(Math.max(view.start, m.start - 16), m.start))
       ) &&

@@ -143,12 +143,16 @@ export function releasesSupport(view: SentenceView, hit: CueHit, r: Reading): bo
 }
 
 /**
- * "X joins the PyTorch Foundation as a member", "joins forces with": joining a body or a cause is not being
- * acquired; only "X joins Y" between two companies is ("Acme joins Nimbus").
+ * "X joins the PyTorch Foundation as a member", "joins forces with", "joins A, B and C": joining a body, a cause
+ * or a group of peers is not being acquired; only "X joins Y" between two companies is ("Acme joins Nimbus").
  */
 export function joinNotMerger(view: SentenceView, hit: CueHit, r: Reading): boolean {
   if (!r.join.test(view.text.slice(hit.start, hit.end))) return false;
-  return r.notMerger.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 80)));
+  if (r.notMerger.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 80)))) return true;
+  // Joining a list ("joins AWS, Azure and Google Cloud as supported platforms") is joining peers: a company
+  // is acquired by one buyer.
+  const first = view.mentions.find((m) => m.start >= hit.end);
+  return first !== undefined && listAround(view, first, () => true, r).length > 1;
 }
 
 /**
