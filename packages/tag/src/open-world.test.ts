@@ -314,6 +314,16 @@ describe('support in the passive', () => {
   });
 });
 
+describe('support of what organisations make', () => {
+  it('reads organisations after a maker word as makers, not as what is supported', () => {
+    expect(says('Groq supports open models from Mistral AI, Meta and Cohere.')).toEqual([]);
+    expect(says('Weaviate adds support for Cohere and OpenAI.')).toEqual([
+      ['support', 'weaviate', ['cohere'], null],
+      ['support', 'weaviate', ['openai'], null],
+    ]);
+  });
+});
+
 describe('parties of a partnership nobody listed', () => {
   it('makes the capitalised name beside a known one an organisation, headlines included', () => {
     expect(says('Hugging Face and Quillstone partner to speed up deployment.')).toEqual([

@@ -33,6 +33,7 @@ export const READING_KEYS = [
   'past_phrases',
   'date_prepositions',
   'version_time_words',
+  'maker_words',
   'year_qualifiers',
   'count_words',
   'time_units',
@@ -95,6 +96,8 @@ export interface Reading {
   readonly placeBefore: RegExp;
   /** Right before a version: the words that make it the time of a change ("deprecated in JAX 0.9"). */
   readonly whenBefore: RegExp;
+  /** Right before an organisation: the words that make it a maker ("models from Meta"). */
+  readonly makerBefore: RegExp;
   /** A trigger of availability ("now available"). */
   readonly availability: RegExp;
   /** Right after a trigger: a named place ("in Arena Mode", "on the Vertex AI"). */
@@ -271,6 +274,7 @@ export function compileReading(r: ReadingSpec): Reading {
     namedPartyAfter: new RegExp(`^${SP}+${a('party_words')}${SP}+(?:${articles}${SP}+)?\\p{Lu}`, 'u'),
     placeBefore: new RegExp(`${SP}(?:${places}|${a('destination_words')})${SP}+(?:${articles}${SP}+)?$`, 'u'),
     whenBefore: new RegExp(`(?:^|${SP})${a('version_time_words')}${SP}+$`, 'iu'),
+    makerBefore: new RegExp(`(?:^|${SP})${a('maker_words')}${SP}+(?:${articles}${SP}+)?$`, 'iu'),
     availability: new RegExp(`${a('availability_words')}$`, 'i'),
     placeAfter: new RegExp(`^${SP}${places}${SP}+(?:${articles}${SP}+)?\\p{Lu}`, 'u'),
     arrivalBefore: new RegExp(

@@ -133,6 +133,10 @@ export function fill(
       r,
     );
   }
+  // "supports models from Meta, Google and Qwen": organisations named as the makers of what is supported are
+  // not what is supported.
+  if (rule.type === 'support')
+    objectMentions = objectMentions.filter((m) => !namedAsMaker(view, entities, m, r));
   const objects: number[] = [];
   for (const m of objectMentions) addObject(objects, subjectIds, m.entity);
   for (const e of extra) addObject(objects, subjectIds, e);
@@ -276,6 +280,13 @@ function pick(
   if (next !== undefined && ok(next) && r.examplesGap.test(view.text.slice(seed.end, next.start)))
     return dedupe(listAround(view, next, ok, r));
   return dedupe(listAround(view, seed, ok, r));
+}
+
+/** Whether an organisation is named as a maker: its list ("A, B and C") right after a maker word ("from"). */
+function namedAsMaker(view: SentenceView, entities: EntityList, m: SentenceMention, r: Reading): boolean {
+  if (kindOf(entities, m) !== 'vendor') return false;
+  const first = listAround(view, m, () => true, r)[0] ?? m;
+  return r.makerBefore.test(view.text.slice(Math.max(view.start, first.start - 16), first.start));
 }
 
 /** Whether the entities' first mentions in the sentence are one list ("A, B and C"), asides in brackets aside. */
