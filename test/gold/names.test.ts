@@ -60,11 +60,16 @@ describe('the sealed set', () => {
   });
 });
 
-describe('the name-based development set', () => {
+// Floors: entity and announcement F1 measured at the end of the third open-world round (2026-12-03), minus 0.03:
+// dev-names.jsonl (posts and release notes) 0.82 and 0.41, dev-names-lab.jsonl (AI-lab feed items) 0.79 and 0.50.
+describe.each([
+  { file: 'dev-names.jsonl', entities: 0.79, announcements: 0.38 },
+  { file: 'dev-names-lab.jsonl', entities: 0.76, announcements: 0.47 },
+])('the name-based development set $file', ({ file, entities, announcements }) => {
   let items: LoadedNamed[];
   beforeAll(async () => {
     sharedDir();
-    items = await loadNamed(readNamed(path('dev-names.jsonl')));
+    items = await loadNamed(readNamed(path(file)));
   });
 
   it('uses no text of the sealed reserve', () => {
@@ -73,10 +78,8 @@ describe('the name-based development set', () => {
   });
 
   it('keeps the tagger at or above the recorded floors', () => {
-    // Measured at the end of the second open-world round (2026-12-03): entity F1 0.80, announcement F1 0.43
-    // (0.75 and 0.31 before it); floors are those minus 0.03.
     const score = scoreNamed(items, loadRuleSet());
-    expect(score.entities.f1).toBeGreaterThanOrEqual(0.77);
-    expect(score.announcements.f1).toBeGreaterThanOrEqual(0.4);
+    expect(score.entities.f1).toBeGreaterThanOrEqual(entities);
+    expect(score.announcements.f1).toBeGreaterThanOrEqual(announcements);
   });
 });
