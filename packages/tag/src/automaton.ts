@@ -62,26 +62,44 @@ export class Automaton {
     }
 
     // Trie: children as a sparse map while building, then the dense table with failure links folded in.
-    const children: Map<number, number>[] = [new Map()];
-    const outs: number[] = [-1];
+    const trie: Map<number, number>[] = [new Map()];
+    const trieOuts: number[] = [-1];
     this.lengths = new Int32Array(patterns.length);
     patterns.forEach((p, index) => {
       let s = 0;
       for (let i = 0; i < p.length; i++) {
         const cls = this.classOf[p.charCodeAt(i)] as number;
-        const node = children[s] as Map<number, number>;
+        const node = trie[s] as Map<number, number>;
         let next = node.get(cls);
         if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
-          outs.push(-1);
+          next = trie.length;
+          trie.push(new Map());
+          trieOuts.push(-1);
           node.set(cls, next);
         }
         s = next;
       }
-      outs[s] = index;
+      trieOuts[s] = index;
       this.lengths[index] = p.length;
     });
+    // The trie's nodes renumbered depth first, so that each subtree's rows lie together in the table: a scan
+    // walking down a name's prefix reads neighbouring rows rather than rows megabytes apart (numbered as
+    // inserted, the nodes of a prefix shared by later names are scattered over the table).
+    const order: number[] = [];
+    const rank = new Int32Array(trie.length);
+    const stack = [0];
+    while (stack.length > 0) {
+      const s = stack.pop() as number;
+      rank[s] = order.length;
+      order.push(s);
+      const kids = [...(trie[s] as Map<number, number>).values()];
+      for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k] as number);
+    }
+    const children = order.map(
+      (s) =>
+        new Map([...(trie[s] as Map<number, number>)].map(([cls, child]) => [cls, rank[child] as number])),
+    );
+    const outs = order.map((s) => trieOuts[s] as number);
 
     // States: the trie's nodes (root = 0), then the dead state.
     const dead = children.length;
