@@ -59,8 +59,14 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
   // The rules to try, in the rule set's order: those a cue of the sentence triggers (a sentence has a handful
   // of hits, the rule set dozens of rules), and the bare rules for a sentence naming one thing.
   const order: number[] = [];
-  for (const hit of view.cues) for (const r of tables.cues[hit.cue]?.rules ?? NO_RULES) insertRule(order, r);
-  if (view.mentions.length === 1) for (const r of tables.bareRules) insertRule(order, r);
+  // (Indexed loops: this runs for every sentence with a cue.)
+  for (let h = 0; h < view.cues.length; h++) {
+    const rules = tables.cues[(view.cues[h] as CueHit).cue]?.rules ?? NO_RULES;
+    for (let k = 0; k < rules.length; k++) insertRule(order, rules[k] as number);
+  }
+  if (view.mentions.length === 1) {
+    for (let k = 0; k < tables.bareRules.length; k++) insertRule(order, tables.bareRules[k] as number);
+  }
   for (const at of order) {
     const rule = tables.rules[at] as CompiledRule;
     if (rule.bare) {

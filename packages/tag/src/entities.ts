@@ -243,5 +243,14 @@ export function findCues(
     if (!context && properNameAt(text, start, matcher.patterns[pattern] as string)) continue;
     out.push({ start, end, cue });
   }
-  return out.length < 2 ? out : out.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Hits arrive by end offset: only overlapping phrases put them out of start order, so the sort (stable,
+  // hence a no-op on hits already in order) is skipped unless one is.
+  for (let k = 1; k < out.length; k++) {
+    if (byStartLongestFirst(out[k - 1] as CueHit, out[k] as CueHit) > 0) return out.sort(byStartLongestFirst);
+  }
+  return out;
+}
+
+function byStartLongestFirst(a: CueHit, b: CueHit): number {
+  return a.start - b.start || b.end - a.end;
 }

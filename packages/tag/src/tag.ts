@@ -4,7 +4,7 @@ import { htmlToMappedText } from '@frameline/parse/html-text';
 import { announceSentence } from './announce.js';
 import { confirm, sentenceAt, sentencesWithMentions } from './confirm.js';
 import { addDefinedNames } from './defined-names.js';
-import { findCues, findMentions, type RawMention } from './entities.js';
+import { type CueHit, findCues, findMentions, type RawMention } from './entities.js';
 import type { FoundNames } from './found-names.js';
 import { addListNames } from './list-names.js';
 import { mergeRepeats } from './merge.js';
@@ -159,6 +159,24 @@ function announceAll(
   return announcements;
 }
 
+/** The cue hits that overlap none of the sentence's mentions (a loop: no closure per sentence). */
+function outsideMentions(cues: CueHit[], mentions: readonly SentenceMention[]): CueHit[] {
+  let out: CueHit[] | null = null;
+  for (let k = 0; k < cues.length; k++) {
+    const c = cues[k] as CueHit;
+    let overlaps = false;
+    for (const m of mentions) {
+      if (c.start < m.end && m.start < c.end) {
+        overlaps = true;
+        break;
+      }
+    }
+    if (overlaps) out ??= cues.slice(0, k);
+    else out?.push(c);
+  }
+  return out ?? cues;
+}
+
 function readSentence(
   text: string,
   start: number,
@@ -168,9 +186,7 @@ function readSentence(
   entities: EntityList,
   implicit: number,
 ): ExtractedAnnouncement[] {
-  const cues = findCues(text, tables, start, end).filter(
-    (c) => !mentions.some((m) => c.start < m.end && m.start < c.end),
-  );
+  const cues = outsideMentions(findCues(text, tables, start, end), mentions);
   return announceSentence({ text, start, end, mentions, cues, implicit, stage: undefined }, tables, entities);
 }
 
