@@ -226,6 +226,8 @@ function bareAnnouncement(
   // Only a whole text (a title such as "Rocket 1.9544.35") or its first line when that is a heading of
   // its own ("JAX 0.4.30 (June 18, 2024)" above the notes), not a line inside a longer text.
   if (!blankBefore(view.text, view.start) || !blankAfter(view.text, view.end, true)) return null;
+  // Every version holds a digit: a sentence without one has none (a cheap test before reading versions).
+  if (!hasDigit(view.text, view.start, view.end)) return null;
   const m = view.mentions[0] as SentenceMention;
   const info = entities.at(m.entity);
   if (!rule.subject.has(info.kind)) return null;
@@ -239,6 +241,14 @@ function bareAnnouncement(
   else if (!view.text.slice(m.start, m.end).endsWith(version)) return null;
   if (!r.bareRest.test(rest) && !BARE_TAGLINE.test(rest)) return null;
   return { type: rule.type, subject: info.id, objects: [], version, stage, rule: rule.name };
+}
+
+function hasDigit(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) return true;
+  }
+  return false;
 }
 
 function negated(view: SentenceView, tables: CompiledTables, hit: CueHit): boolean {

@@ -17,7 +17,13 @@ const IN_SENTENCE = [
   /(?<![\p{L}\p{N}_.$€£])(\d+(?:\.\d+){1,3})(?:[ -](?:stable |beta |alpha |preview )?)(?:release|update|version)\b/iu,
   /\b(?:release|update) (\d+(?:\.\d+){1,3})(?![\p{L}\p{N}_]|\.\d)/iu,
 ];
+// What every pattern above holds.
+const DIGIT = /\d/;
 const STAGE_AFTER = /[ \u00a0-]?\(?(alpha|beta|preview|rc\d*|release candidate|ga|general availability)\b/iuy;
+// The case-insensitive stage words below without their word boundaries: a sentence with none of these has
+// none of those, which this tells several times faster (V8 runs `\b` under the `iu` flags as lookarounds at
+// every offset). Most sentences name no stage.
+const CASELESS_STAGE_WORD = /beta|alpha|preview/iu;
 const STAGE_WORDS: [RegExp, ReleaseStage][] = [
   [/\b(?:generally available|general availability|GA)\b/u, 'ga'],
   [/\b(?:release candidate|RC\d*)\b/u, 'rc'],
@@ -72,6 +78,9 @@ export function versionAfter(text: string, end: number, limit: number): VersionI
 
 /** A version written elsewhere in a sentence ("v2.3.1", "the 1.13 release"), if any. */
 export function versionInSentence(sentence: string): string | null {
+  // Every pattern holds a digit: a sentence without one has no version (the common case, and far cheaper
+  // to tell than running the patterns).
+  if (!DIGIT.test(sentence)) return null;
   for (const re of IN_SENTENCE) {
     const m = re.exec(sentence);
     if (m && plausible(m[1] as string, re === IN_SENTENCE[0])) return m[1] as string;
@@ -81,6 +90,7 @@ export function versionInSentence(sentence: string): string | null {
 
 /** A release stage stated anywhere in a sentence ("now generally available" → ga), if any. */
 export function stageInSentence(sentence: string): ReleaseStage | null {
-  for (const [re, stage] of STAGE_WORDS) if (re.test(sentence)) return stage;
+  const caseless = CASELESS_STAGE_WORD.test(sentence);
+  for (const [re, stage] of STAGE_WORDS) if ((caseless || !re.ignoreCase) && re.test(sentence)) return stage;
   return null;
 }
