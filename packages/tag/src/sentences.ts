@@ -71,12 +71,11 @@ const ABBREVIATIONS = new Set([
   'sgt',
 ]);
 
-/** 1 for the code units the splitter stops at: line breaks and sentence-final punctuation. */
-const STOPS: Uint8Array = (() => {
-  const t = new Uint8Array(0x10000);
-  for (const c of [0x0a, 0x2028, 0x2029, 0x2e, 0x21, 0x3f, 0x2026, 0x3002]) t[c] = 1;
-  return t;
-})();
+/**
+ * The code units the splitter stops at: line breaks and sentence-final punctuation. (Found by the regular
+ * expression engine, which skips the text between them several times faster than a loop over code units.)
+ */
+const STOP = /[\n\u2028\u2029.!?\u2026\u3002]/g;
 
 const CLOSERS = new Set([0x22, 0x27, 0x29, 0x5d, 0x7d, 0x2019, 0x201d, 0xbb]);
 
@@ -136,15 +135,17 @@ function pushTrimmed(text: string, out: number[], s: number, e: number): void {
 export function splitSentences(text: string, from = 0, to = text.length): number[] {
   const out: number[] = [];
   let start = from;
-  for (let i = from; i < to; i++) {
+  // (Over the range only, so the search never runs past `to`; offsets in it are relative to `from`.)
+  const range = from === 0 && to === text.length ? text : text.slice(from, to);
+  STOP.lastIndex = 0;
+  while (STOP.test(range)) {
+    const i = from + STOP.lastIndex - 1;
     const c = text.charCodeAt(i);
-    if (STOPS[c] === 0) continue;
     if (c === 0x0a || c === 0x2029 || c === 0x2028) {
       pushTrimmed(text, out, start, i);
       start = i + 1;
       continue;
     }
-    if (c !== 0x2e && c !== 0x21 && c !== 0x3f && c !== 0x2026 && c !== 0x3002) continue;
     let end = i + 1;
     while (end < to) {
       const n = text.charCodeAt(end);
@@ -154,7 +155,7 @@ export function splitSentences(text: string, from = 0, to = text.length): number
     if (c === 0x3002) {
       pushTrimmed(text, out, start, end);
       start = end;
-      i = end - 1;
+      STOP.lastIndex = end - from;
       continue;
     }
     if (end < to && !isSpace(text.charCodeAt(end)) && text.charCodeAt(end) !== 0x0a) continue;
@@ -170,7 +171,7 @@ export function splitSentences(text: string, from = 0, to = text.length): number
     }
     pushTrimmed(text, out, start, end);
     start = end;
-    i = end - 1;
+    STOP.lastIndex = end - from;
   }
   pushTrimmed(text, out, start, to);
   return out;

@@ -192,10 +192,10 @@ function readSentence(
 
 /** The subject of the release a text's first line announces, when that line is a heading of its own. */
 function headingSubject(text: string, ruleSet: RuleSet): EntityInfo | null {
-  let newline = -1;
-  for (let i = 0; i < text.length && i <= 200 && newline < 0; i++)
-    if (text.charCodeAt(i) === 0x0a) newline = i;
-  if (newline <= 0) return null;
+  // (indexOf, not a loop over the first 200 code units: it reads them several times faster, which counts for
+  // the many short texts.)
+  const newline = text.indexOf('\n');
+  if (newline <= 0 || newline > 200) return null;
   // A release heading carries its version ("JAX 0.4.30"); other first lines are not tagged twice.
   let digit = false;
   for (let i = 0; i < newline && !digit; i++)
