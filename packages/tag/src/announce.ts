@@ -37,7 +37,15 @@ function insertRule(order: number[], r: number): void {
   let i = order.length;
   while (i > 0 && (order[i - 1] as number) > r) i--;
   if (i > 0 && order[i - 1] === r) return;
-  order.splice(i, 0, r);
+  // (Shifted by hand: `splice` allocates the array of what it removes, once per rule of every sentence.)
+  order.push(r);
+  for (let k = order.length - 1; k > i; k--) order[k] = order[k - 1] as number;
+  order[i] = r;
+}
+
+/** The evidence of an announcement: the sentence. (Made for each announcement, not for each sentence read.) */
+function evidenceOf(view: SentenceView): { start: number; end: number; text: string } {
+  return { start: view.start, end: view.end, text: view.text.slice(view.start, view.end) };
 }
 
 /** Announcements found in one sentence, by rule order; one per (type, subject). */
@@ -54,7 +62,6 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
   // announced PyTorch support" is not also a PyTorch release, but "Acme announces Rocket with Llama
   // support" is still Rocket's release.
   const involved: number[] = [];
-  const evidence = { start: view.start, end: view.end, text: view.text.slice(view.start, view.end) };
   const r = tables.reading;
   // The rules to try, in the rule set's order: those a cue of the sentence triggers (a sentence has a handful
   // of hits, the rule set dozens of rules), and the bare rules for a sentence naming one thing.
@@ -75,7 +82,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         seen.add(`${a.type}\u0000${a.subject}`);
         // (A citation is read only where an announcement would be made: the rare case.)
         if (out.length === 0 && citation(view, r)) return out;
-        out.push({ ...a, evidence: { ...evidence } });
+        out.push({ ...a, evidence: evidenceOf(view) });
       }
       continue;
     }
@@ -166,7 +173,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
             objects,
             version,
             stage,
-            evidence: { ...evidence },
+            evidence: evidenceOf(view),
             rule: rule.name,
           });
         }
@@ -182,7 +189,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
             objects: [],
             version: null,
             stage: null,
-            evidence: { ...evidence },
+            evidence: evidenceOf(view),
             rule: rule.name,
           });
         }
@@ -195,7 +202,7 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
           if (seen.has(key)) continue;
           seen.add(key);
           const others = [only.subject, ...only.objects.filter((o) => o !== party)];
-          made.push({ ...only, subject: party, objects: others, evidence: { ...evidence } });
+          made.push({ ...only, subject: party, objects: others, evidence: evidenceOf(view) });
         }
       }
       if (made.length > 0) {

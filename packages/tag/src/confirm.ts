@@ -1,6 +1,6 @@
 import { findCues, firstMentionFrom, type RawMention } from './entities.js';
 import type { CompiledTables } from './rule-set.js';
-import { splitSentences } from './sentences.js';
+import { splitSentencesInto } from './sentences.js';
 
 // Ambiguous names ("Spark", "Arm", "Cursor") count only where something confirms them: the entity named
 // plainly elsewhere in the text, a context word or entity near them, or the name acting in the news.
@@ -42,7 +42,7 @@ export function sentencesWithMentions(text: string, raw: RawMention[]): number[]
     const lineStart = text.lastIndexOf('\n', at - 1) + 1;
     const newline = text.indexOf('\n', at);
     const lineEnd = newline < 0 ? text.length : newline;
-    for (const offset of splitSentences(text, lineStart, lineEnd)) out.push(offset);
+    splitSentencesInto(text, lineStart, lineEnd, out);
     while (k < raw.length && (raw[k] as RawMention).start < lineEnd) k++;
   }
   return out;

@@ -69,7 +69,8 @@ export function addOwnedNames(
 ): FoundNames {
   const { entityIndex: byId, newNames: words, nameStops: stops } = tables;
   let out: RawMention[] | null = null;
-  const made = new NewEntities(entities, byId);
+  // (Made at the first owned name: most texts have none.)
+  let made: NewEntities | null = null;
   for (let i = 0; i < mentions.length; i++) {
     const m = mentions[i] as RawMention;
     const maker = entities.at(m.entity);
@@ -84,6 +85,7 @@ export function addOwnedNames(
     }
     const name = text.slice(m.start, end).replace(/[\s\u00a0]+/gu, ' ');
     const last = name.slice(name.lastIndexOf(' ') + 1).toLowerCase();
+    made ??= new NewEntities(entities, byId);
     const entity = made.indexOf(idOfName(name), () => ({
       id: idOfName(name),
       name,
@@ -94,5 +96,5 @@ export function addOwnedNames(
     out ??= mentions.slice(0, i);
     out.push({ start: m.start, end, entity, ambiguous: m.ambiguous });
   }
-  return { mentions: out ?? mentions, added: made.added };
+  return { mentions: out ?? mentions, added: made?.added ?? [] };
 }

@@ -132,6 +132,11 @@ export interface Reading {
   readonly pastAfter: RegExp;
   /** Right before a trigger: "since its", "after the", "since we first". */
   readonly pastBefore: RegExp;
+  /**
+   * A word `pastBefore` opens with, anywhere (no word boundaries): holds wherever `pastBefore` does, and is
+   * tested first, being several times cheaper (V8 runs `\b` under the `iu` flags as lookarounds).
+   */
+  readonly pastWord: RegExp;
   /** Right before a trigger: "by the", "with the initial" (a noun event as a cause). */
   readonly nominalBefore: RegExp;
   /** Right after a trigger: its complement ("of"). */
@@ -193,9 +198,10 @@ interface Trie {
  * One alternation of a list's phrases: whole words (a word boundary at an edge that is a letter or digit;
  * "$" or "&" need none), a space inside a phrase matching any run of spaces. The phrases are factored by
  * their words ("last (?:year|month|...)"), which the regex engine tries far faster than a flat list of
- * phrases sharing their first words. An empty list never matches.
+ * phrases sharing their first words. An empty list never matches. With `bounded` false, the same phrases
+ * without word boundaries: a looser test, true wherever the bounded one is.
  */
-export function alt(list: readonly Located[]): string {
+export function alt(list: readonly Located[], bounded = true): string {
   const root: Trie = { next: new Map(), end: false };
   for (const l of list) {
     const words = l.value
@@ -214,20 +220,21 @@ export function alt(list: readonly Located[]): string {
     if (node !== root) node.end = true;
   }
   if (root.next.size === 0) return '(?!)';
+  if (!bounded) return branches(root, false, false);
   // One boundary before the group when every phrase starts with a letter or digit (the engine scans faster
   // for a group than for alternatives that each start with a check).
   const words = [...root.next.keys()];
   return words.every((w) => WORD_CHAR.test(w.charAt(0)))
-    ? `\\b${branches(root, false)}`
-    : branches(root, true);
+    ? `\\b${branches(root, false, true)}`
+    : branches(root, true, true);
 }
 
-function branches(node: Trie, first: boolean): string {
+function branches(node: Trie, first: boolean, bounded: boolean): string {
   const parts = [...node.next].map(([word, child]) => {
     const head = `${first && WORD_CHAR.test(word.charAt(0)) ? '\\b' : ''}${escapeRegExp(word)}`;
-    const tail = WORD_CHAR.test(word.charAt(word.length - 1)) ? '\\b' : '';
+    const tail = bounded && WORD_CHAR.test(word.charAt(word.length - 1)) ? '\\b' : '';
     if (child.next.size === 0) return head + tail;
-    const more = `${SP}+${branches(child, false)}`;
+    const more = `${SP}+${branches(child, false, bounded)}`;
     return child.end ? `${head}(?:${more}|${tail})` : head + more;
   });
   return `(?:${parts.join('|')})`;
@@ -307,6 +314,7 @@ export function compileReading(r: ReadingSpec): Reading {
       `(?:^|[^\\p{L}])${a('past_prepositions')}${SP}+(?:${a('determiners')}${SP}+)?(?:\\p{L}+${SP}+){0,2}$`,
       'iu',
     ),
+    pastWord: new RegExp(alt(r.past_prepositions, false), 'iu'),
     nominalBefore: new RegExp(
       `(?:^|[^\\p{L}])${a('cause_prepositions')}${SP}+${a('cause_determiners')}${SP}+(?:${a('event_qualifiers')}${SP}+)?$`,
       'iu',

@@ -133,7 +133,11 @@ function pushTrimmed(text: string, out: number[], s: number, e: number): void {
  * offsets into `text`, each sentence trimmed of surrounding white space, none empty.
  */
 export function splitSentences(text: string, from = 0, to = text.length): number[] {
-  const out: number[] = [];
+  return splitSentencesInto(text, from, to, []);
+}
+
+/** `splitSentences`, appending the offsets to `out` (which it returns). */
+export function splitSentencesInto(text: string, from: number, to: number, out: number[]): number[] {
   let start = from;
   // (Over the range only, so the search never runs past `to`; offsets in it are relative to `from`.)
   const range = from === 0 && to === text.length ? text : text.slice(from, to);

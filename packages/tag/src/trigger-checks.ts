@@ -160,12 +160,27 @@ export function joinNotMerger(view: SentenceView, hit: CueHit, r: Reading): bool
  * dates a thing in the past is background, not news of the item.
  */
 export function backgroundTrigger(view: SentenceView, hit: CueHit, r: Reading): boolean {
-  if (r.pastAfter.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 40)))) return true;
+  // (What follows the trigger is read only after a space, which `pastAfter` and `complementAfter` start with.)
+  const spaceAfter = isSpaceOrNbsp(view.text.charCodeAt(hit.end));
+  if (
+    spaceAfter &&
+    hit.end < view.end &&
+    r.pastAfter.test(view.text.slice(hit.end, Math.min(view.end, hit.end + 40)))
+  )
+    return true;
   const before = view.text.slice(Math.max(view.start, hit.start - 24), hit.start);
-  if (r.pastBefore.test(before)) return true;
+  if (r.pastWord.test(before) && r.pastBefore.test(before)) return true;
   // "accelerated by the launch of ChatGPT", "with the release of GPT-4": the event as a noun, a cause or a
   // reference point of something else.
-  return r.complementAfter.test(view.text.slice(hit.end, hit.end + 12)) && r.nominalBefore.test(before);
+  return (
+    spaceAfter &&
+    r.complementAfter.test(view.text.slice(hit.end, hit.end + 12)) &&
+    r.nominalBefore.test(before)
+  );
+}
+
+function isSpaceOrNbsp(c: number): boolean {
+  return c === 0x20 || c === 0xa0;
 }
 
 // A reference-list entry or a citation ("[30] Smith, et al. ...", "Smith et al. (2023) show ..."): a
