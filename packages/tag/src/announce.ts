@@ -82,7 +82,16 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         seen.add(`${a.type}\u0000${a.subject}`);
         // (A citation is read only where an announcement would be made: the rare case.)
         if (out.length === 0 && citation(view, r)) return out;
-        out.push({ ...a, evidence: evidenceOf(view) });
+        // (Written out, in the spread's key order: a spread here cost more than the rest of the rule.)
+        out.push({
+          type: a.type,
+          subject: a.subject,
+          objects: a.objects,
+          version: a.version,
+          stage: a.stage,
+          rule: a.rule,
+          evidence: evidenceOf(view),
+        });
       }
       continue;
     }

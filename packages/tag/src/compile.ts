@@ -10,7 +10,7 @@ import { joinSpecs, readRules } from './parse-rules.js';
 import { partyPatterns } from './party-names.js';
 import { compileReading, alt as readingAlt } from './reading.js';
 import { squash } from './repo-ids.js';
-import type { CompiledRule, CueInfo, EntityInfo, RuleSet, SurfaceUse } from './rule-set.js';
+import type { CompiledRule, CueInfo, EntityInfo, RuleSet, SurfaceUse, SurfaceUses } from './rule-set.js';
 import type { Located, Pos, RuleError, RuleFile, RulesSpec } from './spec.js';
 import { CASE_FOLD, foldWith, PUNCT_FOLD } from './unicode.js';
 
@@ -95,7 +95,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
     }
     (surfaces[p] as SurfaceUse[]).push(use);
   };
-  // Every use has all fields, so the hot loop of `findMentions` sees one object shape.
+  // Every use has all fields: one object shape (`flatUses` turns them into the arrays `findMentions` reads).
   const use = (
     entity: number,
     exact: string | null,
@@ -225,6 +225,7 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
       tables: {
         entityMatcher: new Automaton(patterns),
         surfaces,
+        uses: flatUses(surfaces),
         cueMatcher: new Automaton(mainCues.map((i) => cuePatterns[i] as string)),
         cueIds: Int32Array.from(mainCues),
         contextMatcher: new Automaton(contextCues.map((i) => cuePatterns[i] as string)),
@@ -262,6 +263,23 @@ export function build(spec: RulesSpec, files: readonly RuleFile[]): Built {
         reading,
       },
     },
+  };
+}
+
+/** The uses of the entity patterns as parallel arrays (see `SurfaceUses`). */
+function flatUses(surfaces: readonly (readonly SurfaceUse[])[]): SurfaceUses {
+  const all = surfaces.flat();
+  const first = new Int32Array(surfaces.length + 1);
+  surfaces.forEach((list, p) => {
+    first[p + 1] = (first[p] as number) + list.length;
+  });
+  return {
+    first,
+    entity: Int32Array.from(all, (u) => u.entity),
+    exact: all.map((u) => u.exact),
+    ambiguous: Uint8Array.from(all, (u) => (u.ambiguous ? 1 : 0)),
+    block: Uint8Array.from(all, (u) => (u.block ? 1 : 0)),
+    newName: Uint8Array.from(all, (u) => u.newName),
   };
 }
 

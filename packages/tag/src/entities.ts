@@ -1,4 +1,4 @@
-import type { CompiledTables, SurfaceUse } from './rule-set.js';
+import type { CompiledTables } from './rule-set.js';
 import { isWordAt, isWordBefore, PUNCT_FOLD } from './unicode.js';
 
 /** One selected mention of an entity, before ambiguous names are confirmed. */
@@ -34,8 +34,6 @@ function packageSpelling(text: string, start: number, end: number): boolean {
   }
   return true;
 }
-
-const NO_USES: readonly SurfaceUse[] = [];
 
 /** Index of the first mention starting at or after `at` (mentions ordered by start), or their count. */
 export function firstMentionFrom(mentions: readonly { start: number }[], at: number): number {
@@ -85,7 +83,7 @@ export function findMentions(
   tables: CompiledTables,
   newNameHits: number[] | null,
 ): RawMention[] {
-  const { entityMatcher, surfaces } = tables;
+  const { entityMatcher, uses } = tables;
   const count = entityMatcher.scan(text, 0, text.length);
   // Most fields (titles above all) name nothing: nothing to allocate then.
   if (count === 0) return [];
@@ -104,19 +102,23 @@ export function findMentions(
     if (isWordBefore(text, start) || isWordAt(text, end)) continue;
     let owner = -1;
     let amb = true;
-    for (const use of surfaces[pattern] ?? NO_USES) {
-      if (use.newName !== 0) {
-        newNameHits?.push(start, end, use.newName);
+    const last = uses.first[pattern + 1] as number;
+    for (let u = uses.first[pattern] as number; u < last; u++) {
+      const newName = uses.newName[u] as number;
+      if (newName !== 0) {
+        newNameHits?.push(start, end, newName);
         continue;
       }
-      if (use.exact !== null && !sameCase(text, start, use.exact) && !packageSpelling(text, start, end))
-        continue;
-      if (use.block) {
+      const exact = uses.exact[u] ?? null;
+      if (exact !== null && !sameCase(text, start, exact) && !packageSpelling(text, start, end)) continue;
+      const entity = uses.entity[u] as number;
+      const useAmbiguous = uses.ambiguous[u] === 1;
+      if (uses.block[u] === 1) {
         blocks ??= [];
-        blocks.push({ start, end, entity: use.entity });
-      } else if (owner < 0 || (amb && !use.ambiguous)) {
-        owner = use.entity;
-        amb = use.ambiguous;
+        blocks.push({ start, end, entity });
+      } else if (owner < 0 || (amb && !useAmbiguous)) {
+        owner = entity;
+        amb = useAmbiguous;
       }
     }
     if (owner < 0) continue;

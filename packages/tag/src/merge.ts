@@ -18,17 +18,26 @@ function separateSupport(kept: ExtractedAnnouncement, a: ExtractedAnnouncement):
  */
 export function mergeRepeats(announcements: ExtractedAnnouncement[]): ExtractedAnnouncement[] {
   if (announcements.length < 2) return announcements;
-  const first = new Map<string, ExtractedAnnouncement>();
+  // The index in `out` of the statement kept for each key.
+  const first = new Map<string, number>();
   const out: ExtractedAnnouncement[] = [];
+  // Kept statements are copied only when a repeat merges into them (the input is never changed; most texts
+  // have no repeats, and a copy of each announcement cost more than the rest of this pass).
+  const copied = new Set<number>();
   for (const a of announcements) {
     const key = `${a.type}\u0000${a.subject}\u0000${a.version ?? ''}`;
-    const kept = first.get(key);
-    if (kept === undefined || separateSupport(kept, a)) {
-      const copy = { ...a, objects: [...a.objects] };
-      first.set(key, copy);
-      out.push(copy);
+    const at = first.get(key);
+    if (at === undefined || separateSupport(out[at] as ExtractedAnnouncement, a)) {
+      first.set(key, out.length);
+      out.push(a);
       continue;
     }
+    if (!copied.has(at)) {
+      const original = out[at] as ExtractedAnnouncement;
+      out[at] = { ...original, objects: [...original.objects] };
+      copied.add(at);
+    }
+    const kept = out[at] as ExtractedAnnouncement;
     for (const o of a.objects) if (!kept.objects.includes(o)) kept.objects.push(o);
     if (kept.stage === null && a.stage !== null) kept.stage = a.stage;
   }

@@ -86,6 +86,22 @@ export interface SurfaceUse {
   readonly newName: 0 | 1 | 2 | 3 | 4;
 }
 
+/**
+ * `CompiledTables.surfaces` as parallel arrays, for the entity pass: the uses of pattern p are the indices
+ * `first[p]` to `first[p + 1]`, in the same order. (A hit reads a few typed-array entries instead of an array
+ * and an object per use scattered over the heap.)
+ */
+export interface SurfaceUses {
+  readonly first: Int32Array;
+  readonly entity: Int32Array;
+  readonly exact: readonly (string | null)[];
+  /** 1 when ambiguous. */
+  readonly ambiguous: Uint8Array;
+  /** 1 for a `not:` phrase. */
+  readonly block: Uint8Array;
+  readonly newName: Uint8Array;
+}
+
 /** Word lists for names the rules do not know (see `new-names.ts`), lowercased. */
 export interface NewNameWords {
   readonly notNames: ReadonlySet<string>;
@@ -144,6 +160,8 @@ export interface CompiledTables {
   readonly entityMatcher: Automaton;
   /** Uses of each entity surface pattern (indexed like the entity matcher's patterns). */
   readonly surfaces: readonly (readonly SurfaceUse[])[];
+  /** The same uses as flat arrays (what `findMentions` reads). */
+  readonly uses: SurfaceUses;
   /** Trigger, plan and negation phrases; run on every sentence that names an entity. */
   readonly cueMatcher: Automaton;
   /** Global cue index of each `cueMatcher` pattern. */
