@@ -54,7 +54,8 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
   // Without a cue phrase only a bare rule ("GPT-4" as a whole title) can apply.
   if (view.mentions.length === 0 && view.implicit < 0) return out;
   if (view.cues.length === 0 && (view.mentions.length !== 1 || tables.bareRules.length === 0)) return out;
-  const seen = new Set<string>();
+  // (type, subject) pairs announced so far; made at the first (most sentences read announce nothing).
+  let seen: Set<string> | null = null;
   // A trigger span that made announcements is not reused by a later rule ("now available in Rocket IDE" is
   // support, so its "now available" is not also a release).
   const consumed: CueHit[] = [];
@@ -66,9 +67,11 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
   // The rules to try, in the rule set's order: those a cue of the sentence triggers (a sentence has a handful
   // of hits, the rule set dozens of rules), and the bare rules for a sentence naming one thing.
   const order: number[] = [];
-  // (Indexed loops: this runs for every sentence with a cue.)
+  // The rules of each hit, looked up once. (Indexed loops: this runs for every sentence with a cue.)
+  const hitRules: (readonly number[])[] = [];
   for (let h = 0; h < view.cues.length; h++) {
     const rules = tables.cues[(view.cues[h] as CueHit).cue]?.rules ?? NO_RULES;
+    hitRules.push(rules);
     for (let k = 0; k < rules.length; k++) insertRule(order, rules[k] as number);
   }
   if (view.mentions.length === 1) {
@@ -78,7 +81,8 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
     const rule = tables.rules[at] as CompiledRule;
     if (rule.bare) {
       const a = bareAnnouncement(view, entities, rule, r);
-      if (a && !seen.has(`${a.type}\u0000${a.subject}`)) {
+      if (a && !seen?.has(`${a.type}\u0000${a.subject}`)) {
+        seen ??= new Set();
         seen.add(`${a.type}\u0000${a.subject}`);
         // (A citation is read only where an announcement would be made: the rare case.)
         if (out.length === 0 && citation(view, r)) return out;
@@ -95,8 +99,9 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
       }
       continue;
     }
-    for (const hit of view.cues) {
-      if (!tables.cues[hit.cue]?.rules.includes(at)) continue;
+    for (let h = 0; h < view.cues.length; h++) {
+      const hit = view.cues[h] as CueHit;
+      if (!(hitRules[h] as readonly number[]).includes(at)) continue;
       if (negated(view, tables, hit)) continue;
       if (!rule.overlaps && consumed.some((c) => c.start < hit.end && hit.start < c.end)) continue;
       // Overlapping is for other words around the same span ("generally available" inside "generally
@@ -143,7 +148,8 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         if (rule.needsVersion && version === null) continue;
         const id = entities.at(subject.entity).id;
         const key = `${type}\u0000${id}`;
-        if (seen.has(key)) continue;
+        if (seen?.has(key)) continue;
+        seen ??= new Set();
         seen.add(key);
         // In a list, a product of another member is that member's object only ("AWS (SageMaker) and
         // Microsoft (Azure)": SageMaker is not Microsoft's).
@@ -190,7 +196,8 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
       if (type === 'release' && made.length > 0 && !rule.needsVersion) {
         for (const m of featureHosts(view, hit, r)) {
           const info = entities.at(m.entity);
-          if (info.kind !== 'product' || seen.has(`release\u0000${info.id}`)) continue;
+          if (info.kind !== 'product' || seen?.has(`release\u0000${info.id}`)) continue;
+          seen ??= new Set();
           seen.add(`release\u0000${info.id}`);
           made.push({
             type,
@@ -208,7 +215,8 @@ export function announceSentence(view: SentenceView, tables: CompiledTables, ent
         const only = made[0] as ExtractedAnnouncement;
         for (const party of only.objects) {
           const key = `${type}\u0000${party}`;
-          if (seen.has(key)) continue;
+          if (seen?.has(key)) continue;
+          seen ??= new Set();
           seen.add(key);
           const others = [only.subject, ...only.objects.filter((o) => o !== party)];
           made.push({ ...only, subject: party, objects: others, evidence: evidenceOf(view) });

@@ -32,6 +32,11 @@ export interface PartyWords {
   readonly joinedBefore: RegExp;
   /** "Acme partners with Quillstone": after a known name, a trigger word, a party word, the name. */
   readonly withAfter: RegExp;
+  /**
+   * 1 at each lowercase ASCII letter that starts a trigger or join word: a word starting with another ASCII
+   * letter (in either case) is neither.
+   */
+  readonly asciiStarts: Uint8Array;
 }
 
 /** The patterns for a rule set's words (alternations of `reading.ts`, already escaped). */
@@ -50,7 +55,32 @@ export function partyPatterns(
       `^[ \\u00a0]+(\\p{L}+)(?:[ \\u00a0]+up)?[ \\u00a0]+${with_}[ \\u00a0]+(?:the[ \\u00a0]+)?${NAME}`,
       'u',
     ),
+    asciiStarts: asciiStarts([...triggerWords, ...joinWords]),
   };
+}
+
+function asciiStarts(words: readonly string[]): Uint8Array {
+  const starts = new Uint8Array(128);
+  for (const w of words) {
+    const c = w.charCodeAt(0);
+    if (c < 128) starts[c] = 1;
+  }
+  return starts;
+}
+
+/**
+ * Whether the word after the spaces at `at` may be a trigger or join word, by its first letter alone: false
+ * when no space follows the name or the word opens with an ASCII letter no such word opens with. (A regular
+ * expression and a lowercased copy per mention cost more than the rest of this pass.)
+ */
+function mayBePartyWord(text: string, at: number, party: PartyWords): boolean {
+  let p = at;
+  while (text.charCodeAt(p) === 0x20 || text.charCodeAt(p) === 0xa0) p++;
+  if (p === at) return false;
+  const c = text.charCodeAt(p);
+  if (c >= 0x41 && c <= 0x5a) return party.asciiStarts[c + 0x20] === 1;
+  if (c >= 0x61 && c <= 0x7a) return party.asciiStarts[c] === 1;
+  return true;
 }
 
 /**
@@ -106,6 +136,7 @@ export function addPartyNames(
   for (const m of mentions) {
     if (m.ambiguous) continue;
     // (Only a join or a trigger word after the name can start a party: read that word before the rest.)
+    if (!mayBePartyWord(text, m.end, party)) continue;
     NEXT_WORD.lastIndex = m.end;
     const word = NEXT_WORD.exec(text)?.[1]?.toLowerCase();
     if (word === undefined || (!party.triggerWords.has(word) && !party.joinWords.has(word))) continue;
