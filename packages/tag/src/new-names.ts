@@ -47,6 +47,14 @@ const NAME_FOLLOWERS = new Set(
 const STOP_WORDS = new Set(
   'for of and the to in on with at by from a an or as via into is are was now your our its new vs'.split(' '),
 );
+/** The longest of STOP_WORDS: a longer word is none of them (tested before lowercasing it). */
+const STOP_WORD_LENGTH = Math.max(...[...STOP_WORDS].map((w) => w.length));
+
+/** `.`, `'`, `’`, `&`, `+` or `-`: marks that end a word without belonging to it ("Vault.", "Tag's"). */
+function trailingMark(c: number): boolean {
+  return c === 0x2e || c === 0x27 || c === 0x2019 || c === 0x26 || c === 0x2b || c === 0x2d;
+}
+
 // "This paper introduces ...", "This release introduces ...": a method or a feature, not a new product.
 const DOCUMENT_OPENER =
   /(?:paper|study|post|article|report|work|release|section|chapter|update|version)[ \u00a0]+$/iu;
@@ -59,7 +67,7 @@ function wordsAt(text: string, at: number, limit: number): [number, number][] {
     WORD.lastIndex = p;
     const m = WORD.exec(text);
     if (m === null || m.index + m[0].length > limit) break;
-    if (STOP_WORDS.has(m[0].toLowerCase())) break;
+    if (m[0].length <= STOP_WORD_LENGTH && STOP_WORDS.has(m[0].toLowerCase())) break;
     let end = m.index + m[0].length;
     // "Vault." ends a sentence; "Tag's" is a possessive: neither the dot nor the "'s" is part of the word.
     let possessive = false;
@@ -68,7 +76,7 @@ function wordsAt(text: string, at: number, limit: number): [number, number][] {
       end -= 2;
       possessive = true;
     } else {
-      while (/[.'’&+-]/.test(text[end - 1] as string) && end > m.index + 1 && !/\+$/.test(word)) end--;
+      while (trailingMark(text.charCodeAt(end - 1)) && end > m.index + 1 && !word.endsWith('+')) end--;
     }
     if (isWordAt(text, end) && !possessive) break;
     out.push([m.index, end]);
