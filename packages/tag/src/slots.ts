@@ -151,15 +151,11 @@ export function fill(
   }
   // A vendor and its own product are not partners, nor does one acquire the other.
   // Nor is a family an object of its own version ("Since the release of PyTorch 1.0, PyTorch ...").
-  const familyOf = (e: number) => {
-    const info = entities.at(e);
-    return info.variant === true && info.parent !== null ? info.parent : info.id;
-  };
   const kept = objects.filter(
     (o) =>
       !subjects.some(
         (s) =>
-          familyOf(s.entity) === familyOf(o) ||
+          familyOf(entities, s.entity) === familyOf(entities, o) ||
           ((rule.type === 'partnership' || rule.type === 'acquisition') &&
             related(tables, entities, s.entity, o)),
       ),
@@ -301,6 +297,12 @@ export function oneList(view: SentenceView, ids: readonly number[], r: Reading):
     if (!r.listGap.test(gap.replace(/[ \u00a0]*\([^()]*\)/gu, ''))) return false;
   }
   return true;
+}
+
+/** The id of an entity's family: its parent's for a variant, else its own. (Module level: no closure per call.) */
+function familyOf(entities: EntityList, e: number): string {
+  const info = entities.at(e);
+  return info.variant === true && info.parent !== null ? info.parent : info.id;
 }
 
 export function kindOf(entities: EntityList, m: SentenceMention): EntityKind {

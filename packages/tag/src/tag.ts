@@ -287,16 +287,20 @@ export function tag(text: string, ruleSet: RuleSet, context: TagContext = {}): E
   giveAncestors(entities, tables, firstFound);
 
   const byEntity = new Map<number, Span[]>();
+  // The entities in order of first mention. (Iterated instead of the map's entries: no entry array each.)
+  const mentioned: number[] = [];
   for (const m of mentions) {
     let spans = byEntity.get(m.entity);
     if (spans === undefined) {
       spans = [];
       byEntity.set(m.entity, spans);
+      mentioned.push(m.entity);
     }
     spans.push({ start: m.start, end: m.end, text: text.slice(m.start, m.end) });
   }
   const extracted: ExtractedEntity[] = [];
-  for (const [e, spans] of byEntity) {
+  for (const e of mentioned) {
+    const spans = byEntity.get(e) as Span[];
     const info = entities.at(e);
     extracted.push(
       info.variant === true && info.parent !== null

@@ -268,29 +268,32 @@ export function listAround(
   const ms = insideBrackets(view, seed)
     ? view.mentions
     : view.mentions.filter((m) => !insideBrackets(view, m));
-  const gapAt = (a: SentenceMention, b: SentenceMention) =>
-    view.text.slice(a.end, b.start).replace(/[ \u00a0]*\([^()]*\)/gu, '');
   const i = ms.indexOf(seed);
   let lo = i;
   let hi = i;
   while (lo > 0) {
     const prev = ms[lo - 1] as SentenceMention;
-    if (!ok(prev) || !r.listGap.test(gapAt(prev, ms[lo] as SentenceMention))) break;
+    if (!ok(prev) || !r.listGap.test(gapAt(view, prev, ms[lo] as SentenceMention))) break;
     lo--;
   }
   while (hi < ms.length - 1) {
     const next = ms[hi + 1] as SentenceMention;
-    if (!ok(next) || !r.listGap.test(gapAt(ms[hi] as SentenceMention, next))) break;
+    if (!ok(next) || !r.listGap.test(gapAt(view, ms[hi] as SentenceMention, next))) break;
     hi++;
   }
   // Commas alone do not make a list ("Gemini 2.5, MCP Gains Ground" is two headlines): one of the joins
   // must be a conjunction ("A, B and C", "A & B").
   let joined = false;
   for (let k = lo; k < hi; k++) {
-    const gap = gapAt(ms[k] as SentenceMention, ms[k + 1] as SentenceMention);
+    const gap = gapAt(view, ms[k] as SentenceMention, ms[k + 1] as SentenceMention);
     if (r.listJoined.test(gap.replace(/^[ \u00a0-]?v?\d+(?:\.\d+)*[a-z]?/u, ''))) joined = true;
   }
   return joined ? ms.slice(lo, hi + 1) : [seed];
+}
+
+/** The text between two mentions, asides in brackets left out. (Module level: no closure per list.) */
+function gapAt(view: SentenceView, a: SentenceMention, b: SentenceMention): string {
+  return view.text.slice(a.end, b.start).replace(/[ \u00a0]*\([^()]*\)/gu, '');
 }
 
 /** Whether a mention sits inside round brackets opened in its sentence. */
