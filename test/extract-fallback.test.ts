@@ -1,7 +1,8 @@
 import { type JobMap, PROCESSORS, type QueueName, type StageContext, stageBase } from '@frameline/pipeline';
-import { addSource, recordFetch } from '@frameline/store';
+import { addSource } from '@frameline/store';
 import type { RuleSet } from '@frameline/tag';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { recordFetchedBody } from './helpers/fetched.js';
 import { fixture } from './helpers/fixtures.js';
 import { type InProcess, inProcessRuntime } from './helpers/runtime.js';
 
@@ -24,21 +25,9 @@ test('a batch whose extraction fails in the parse job goes to the extract queue,
     url: 'https://example.org/alpha.xml',
     articleMode: 'never',
   });
-  const body = new TextEncoder().encode(fixture('alpha.xml'));
-  const fetchId = await recordFetch(rt.store.sql, {
-    sourceId: source.id,
-    crawlId: null,
-    url: source.url,
-    durationMs: 1,
-    status: 200,
-    notModified: false,
-    bytes: body.length,
+  const fetchId = await recordFetchedBody(rt.store.sql, source, {
+    body: fixture('alpha.xml'),
     contentType: 'application/rss+xml',
-    etag: null,
-    lastModified: null,
-    body,
-    errorCode: null,
-    error: null,
   });
   const queued: { queue: QueueName; payload: unknown }[] = [];
   const enqueue = async <Q extends QueueName>(queue: Q, payload: JobMap[Q]) => {

@@ -1,6 +1,7 @@
 import { type JobMap, PROCESSORS, type QueueName, type StageContext, stageBase } from '@frameline/pipeline';
-import { addSource, recordFetch } from '@frameline/store';
+import { addSource } from '@frameline/store';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { recordFetchedBody } from './helpers/fetched.js';
 import { type InProcess, inProcessRuntime } from './helpers/runtime.js';
 
 /**
@@ -34,21 +35,9 @@ const RELEASES = `<?xml version="1.0" encoding="utf-8"?>
 async function announcementsOf(url: string): Promise<[string, string, string[], string | null][]> {
   const { rt } = env;
   const { source } = await addSource(rt.store.sql, { url, articleMode: 'never' });
-  const body = new TextEncoder().encode(RELEASES);
-  const fetchId = await recordFetch(rt.store.sql, {
-    sourceId: source.id,
-    crawlId: null,
-    url: source.url,
-    durationMs: 1,
-    status: 200,
-    notModified: false,
-    bytes: body.length,
+  const fetchId = await recordFetchedBody(rt.store.sql, source, {
+    body: RELEASES,
     contentType: 'application/atom+xml',
-    etag: null,
-    lastModified: null,
-    body,
-    errorCode: null,
-    error: null,
   });
   const enqueue = async <Q extends QueueName>(_queue: Q, _payload: JobMap[Q]) => undefined;
   const ctx: StageContext = { ...stageBase(rt), enqueue };
