@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@frameline/core';
@@ -98,7 +98,9 @@ test('a failing migration leaves the database as it was', async () => {
 test('version 8 turns mentions stored one per occurrence into one row per document, field and entity', async () => {
   const db = await emptyDb();
   const dir = await migrationsCopy();
-  await rm(join(dir, '0008_mention_sets.sql'));
+  // The database as version 7 left it (migrations from 8 on left out).
+  for (const name of await readdir(dir))
+    if (/^\d{4}_/.test(name) && Number(name.slice(0, 4)) >= 8) await rm(join(dir, name));
   await migrate(db.sql, silent, dir);
   const [doc] = await db.sql<{ id: number }[]>`
     with s as (insert into sources (url) values ('https://example.org/feed') returning id)
@@ -112,7 +114,7 @@ test('version 8 turns mentions stored one per occurrence into one row per docume
            (${id}, 'pytorch', 'v1', 'entity', 'text', 0, 7, 'PyTorch'),
            (${id}, 'jax', 'v1', 'entity', 'text', 21, 24, 'JAX'),
            (${id}, 'pytorch', 'v1', 'entity', 'title', 0, 7, 'PyTorch')`;
-  expect(await migrate(db.sql, silent)).toEqual([8]);
+  expect((await migrate(db.sql, silent))[0]).toBe(8);
   const rows = await db.sql<{ field: string; entityId: string; starts: number[]; ends: number[] }[]>`
     select field, entity_id as "entityId", starts, ends from mentions order by field, entity_id`;
   expect(rows).toEqual([

@@ -6,8 +6,8 @@ import { type InProcess, inProcessRuntime } from './helpers/runtime.js';
 
 /**
  * A release feed's entries are titled with a bare version ("v0.5"): the software is named by who publishes
- * them, here the repository in the feed's address, so the entry is that software's release and its lines'
- * subject. The same entries from a feed whose address and name name no software give neither.
+ * them (the repository in the feed's address, the feed's own title), so the entry is that software's release
+ * and its lines' subject. The same entries from a feed whose address and title name no software give neither.
  */
 let env: InProcess;
 
@@ -19,9 +19,9 @@ afterAll(async () => {
 });
 
 // Written for this test.
-const RELEASES = `<?xml version="1.0" encoding="utf-8"?>
+const releases = (feedTitle: string) => `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
-  <title>Release notes</title>
+  <title>${feedTitle}</title>
   <id>urn:test:releases</id>
   <updated>2019-02-01T00:00:00Z</updated>
   <entry>
@@ -32,11 +32,14 @@ const RELEASES = `<?xml version="1.0" encoding="utf-8"?>
   </entry>
 </feed>`;
 
-async function announcementsOf(url: string): Promise<[string, string, string[], string | null][]> {
+async function announcementsOf(
+  url: string,
+  feedTitle = 'Release notes',
+): Promise<[string, string, string[], string | null][]> {
   const { rt } = env;
   const { source } = await addSource(rt.store.sql, { url, articleMode: 'never' });
   const fetchId = await recordFetchedBody(rt.store.sql, source, {
-    body: RELEASES,
+    body: releases(feedTitle),
     contentType: 'application/atom+xml',
   });
   const enqueue = async <Q extends QueueName>(_queue: Q, _payload: JobMap[Q]) => undefined;
@@ -62,4 +65,15 @@ test('a bare version heading is a release of the software its feed address names
     ['support', 'tvm', ['onnx'], null],
   ]);
   expect(await announcementsOf('https://example.org/changes/feed.atom')).toEqual([]);
+});
+
+test("a bare version heading is a release of the software its feed's own title names", async () => {
+  expect(await announcementsOf('https://example.net/news/feed.atom', 'Apache TVM releases')).toEqual([
+    ['release', 'tvm', [], '0.5'],
+    ['support', 'tvm', ['caffe2'], null],
+    ['support', 'tvm', ['onnx'], null],
+  ]);
+  const [source] = await env.rt.store.sql<{ feedTitle: string | null }[]>`
+    select feed_title as "feedTitle" from sources where url = 'https://example.net/news/feed.atom'`;
+  expect(source?.feedTitle).toBe('Apache TVM releases');
 });

@@ -240,8 +240,9 @@ export interface StoredDocument {
   articleHash: string | null;
   publishedAt: Date | null;
   duplicateOf: number | null;
-  /** Its source's name (null when none was given) and address. */
+  /** Its source's name (null when none was given), its feed's own title (null before any) and address. */
   sourceName: string | null;
+  sourceTitle: string | null;
   sourceUrl: string;
 }
 
@@ -255,7 +256,8 @@ export async function getDocuments(sql: Sql, ids: readonly number[]): Promise<St
   return sql<StoredDocument[]>`
     select d.id, d.source_id as "sourceId", d.kind, d.url, d.title, d.text, d.article_text as "articleText",
            d.content_hash as "contentHash", d.article_hash as "articleHash", d.published_at as "publishedAt",
-           d.duplicate_of as "duplicateOf", s.name as "sourceName", s.url as "sourceUrl"
+           d.duplicate_of as "duplicateOf", s.name as "sourceName", s.feed_title as "sourceTitle",
+           s.url as "sourceUrl"
     from documents d join sources s on s.id = d.source_id
     where d.id = any(${sql.array(ids as number[])}::bigint[]) order by d.id`;
 }

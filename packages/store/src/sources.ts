@@ -24,6 +24,8 @@ export interface SourceRow {
   allowHosts: string[];
   /** Whether the poll interval follows the source's posting frequency (it was added without an interval). */
   adaptive: boolean;
+  /** The title its feed gives itself, as last parsed (null before a parse, or for a feed without one). */
+  feedTitle: string | null;
 }
 
 export { ARTICLE_MODES, type ArticleMode } from '@frameline/core';
@@ -50,7 +52,7 @@ function columns(sql: Sql) {
     last_modified as "lastModified", next_fetch_at as "nextFetchAt", last_fetched_at as "lastFetchedAt",
     last_ok_at as "lastOkAt", error_count as "errorCount", last_error_code as "lastErrorCode",
     last_error as "lastError", last_error_at as "lastErrorAt", paused_at as "pausedAt",
-    allow_hosts as "allowHosts", adaptive`;
+    allow_hosts as "allowHosts", adaptive, feed_title as "feedTitle"`;
 }
 
 /** A source fails this many times in a row before it is paused (it then needs `sources resume`). */
@@ -238,6 +240,11 @@ export async function claimDueSources(
     update sources s set next_fetch_at = now() + make_interval(secs => ${opts.leaseS}::int)
     from due where s.id = due.id
     returning s.id, due.next_fetch_at as "dueAt"`;
+}
+
+/** Record the title a source's feed gives itself (a feed without one keeps the last). */
+export async function setFeedTitle(sql: Sql, id: number, title: string): Promise<void> {
+  await sql`update sources set feed_title = ${title}, updated_at = now() where id = ${id}`;
 }
 
 /** Record a source as healthy (a 304, or a 200 that parsed); validators are only replaced when given. */

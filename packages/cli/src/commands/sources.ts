@@ -164,7 +164,7 @@ export function sourcesCommand(program: Command): void {
         for (const s of rows) {
           const state = s.pausedAt ? 'paused' : s.lastErrorCode ? 'failing' : s.lastOkAt ? 'ok' : 'new';
           const tags = s.tags.length > 0 ? ` [${s.tags.join(', ')}]` : '';
-          out(`${String(s.id).padStart(4)}  ${state.padEnd(7)} ${s.name ?? s.url}${tags}`);
+          out(`${String(s.id).padStart(4)}  ${state.padEnd(7)} ${s.name ?? s.feedTitle ?? s.url}${tags}`);
           out(
             `        ${s.url}  (${s.kind}, ${s.documents} documents, every ${s.pollIntervalS}s${s.adaptive ? ' as it posts' : ' fixed'}, next ${s.nextFetchAt.toISOString()})`,
           );
@@ -250,7 +250,7 @@ export function sourcesCommand(program: Command): void {
       const { listSources } = await import('@frameline/store');
       await withRuntime(async (rt) => {
         const rows = await listSources(rt.store.sql);
-        const opml = toOpml(rows.map((s) => ({ url: s.url, name: s.name, tags: s.tags })));
+        const opml = toOpml(rows.map((s) => ({ url: s.url, name: s.name ?? s.feedTitle, tags: s.tags })));
         if (o.file) {
           await writeFile(o.file, opml);
           out(`wrote ${rows.length} sources to ${o.file}`);

@@ -101,11 +101,14 @@ export function extractionOf(doc: StoredDocument, ruleSet: RuleSet): DocumentExt
 }
 
 /**
- * Who publishes a document, in words: its source's name and the paths of its source's and its own addresses,
- * words split at slashes, hyphens and underscores ("https://github.com/apache/tvm/releases.atom" gives "apache
- * tvm releases.atom"). A site's host names the site, not the software, so it is left out.
+ * Who publishes a document, in words: its source's name, its feed's own title, and the paths of its source's
+ * and its own addresses, words split at slashes, hyphens and underscores ("https://github.com/apache/tvm/
+ * releases.atom" gives "apache tvm releases.atom"). A site's host names the site, not the software, so it is
+ * left out.
  */
-export function publisherOf(doc: Pick<StoredDocument, 'sourceName' | 'sourceUrl' | 'url'>): string {
+export function publisherOf(
+  doc: Pick<StoredDocument, 'sourceName' | 'sourceTitle' | 'sourceUrl' | 'url'>,
+): string {
   const paths = [doc.sourceUrl, doc.url].map((address) => {
     if (address === null) return '';
     try {
@@ -116,7 +119,7 @@ export function publisherOf(doc: Pick<StoredDocument, 'sourceName' | 'sourceUrl'
       return '';
     }
   });
-  return [doc.sourceName ?? '', ...paths].filter((w) => w !== '').join('\n');
+  return [doc.sourceName ?? '', doc.sourceTitle ?? '', ...paths].filter((w) => w !== '').join('\n');
 }
 
 /**
