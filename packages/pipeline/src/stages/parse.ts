@@ -72,9 +72,10 @@ export async function parseAndStore(
     contentType: fetched.contentType,
     ...(source.selectors ? { selectors: source.selectors as { item: string } } : {}),
   });
-  // (Before the documents: their extraction reads who publishes them.)
+  // (Before the documents: their extraction reads who publishes them. A page of the source's history is not
+  // its live feed and does not rename it.)
   const title = feed.title?.trim() ?? '';
-  if (title !== '' && title !== source.feedTitle) await setFeedTitle(ctx.sql, source.id, title);
+  if (!bulk && title !== '' && title !== source.feedTitle) await setFeedTitle(ctx.sql, source.id, title);
   const since = payload.since ? Date.parse(payload.since) : null;
   // A backfill's `since` drops items dated before it; an undated item is kept (its page may date it).
   const items = since === null ? feed.items : feed.items.filter((item) => (itemTime(item) ?? since) >= since);
