@@ -8,8 +8,9 @@ import { stageInSentence } from './versions.js';
 
 /**
  * Tag a document's title and text: the title alone, then the text with the title's release as the document's
- * subject ("JAX 0.4.30" above "Added support for CUDA 12.4"). The `publisher` is who publishes the document, in
- * words: a feed's name, the paths of its addresses ("apache tvm releases"); a title that is only a version
+ * subject ("JAX 0.4.30" above "Added support for CUDA 12.4"). The `publisher` gives who publishes the document,
+ * in words: a feed's name, the paths of its addresses ("apache tvm releases"); it is asked only when the title
+ * is only a version. A title that is only a version
  * ("v0.15.0 (2020-05-05)") is a release of the software the publisher names, and that software is the subject
  * of the text's lines that name none. Without such a publisher, a bare version names nothing: the software
  * named most in its notes is more often a dependency than the project.
@@ -18,13 +19,13 @@ export function tagDocument(
   title: string,
   text: string,
   ruleSet: RuleSet,
-  { publisher = '' }: { publisher?: string } = {},
+  { publisher }: { publisher?: () => string } = {},
 ): { title: ExtractResult; text: ExtractResult } {
   const head = tag(title, ruleSet, { subject: null });
   const subject = subjectOf(head, ruleSet);
   if (subject !== null || !ruleSet.tables.reading.versionHeading.test(title))
     return { title: head, text: tag(text, ruleSet, { subject }) };
-  const project = publishedSoftware(publisher, ruleSet);
+  const project = publisher === undefined ? null : publishedSoftware(publisher(), ruleSet);
   if (project === null) return { title: head, text: tag(text, ruleSet, { subject: null }) };
   // ... and is that software's release of the version it names.
   const version = HEADING_VERSION.exec(title);

@@ -87,7 +87,7 @@ export function extractionOf(doc: StoredDocument, ruleSet: RuleSet): DocumentExt
   // The title's release is the document's subject for lines of the text that name none (release notes); a
   // title that is only a version is a release of the software its publisher names.
   const tagged = tagDocument(doc.title ?? '', useArticle ? (doc.articleText ?? '') : doc.text, ruleSet, {
-    publisher: publisherOf(doc),
+    publisher: () => publisherOf(doc),
   });
   if (doc.kind === 'event') addCalendarEvent(tagged.title, doc.title ?? '');
   const fields = [
