@@ -196,10 +196,9 @@ const OBJECTS_SEPARATOR = String.fromCharCode(31);
 
 /**
  * The mention and announcement rows of documents' results as columns, one array per column: the batch
- * statements take them through `unnest`, so their texts do not depend on how many rows there are. A row is
- * kept once: an announcement per document, field, evidence
- * start, type, subject, objects and rule. Mentions are one row per document, field and entity, holding the offsets of
- * every occurrence.
+ * statements take them through `unnest`, so their texts do not depend on how many rows there are. Mentions are
+ * one row per document, field and entity, holding the offsets of every occurrence; an announcement is kept once
+ * per document, field, evidence start, type, subject, objects and rule.
  */
 function resultColumns(docs: readonly DocumentExtraction[]) {
   const m = {

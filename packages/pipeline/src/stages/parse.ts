@@ -158,9 +158,8 @@ export async function storeDocuments(
   }
   for (let i = 0; i < extract.length; i += EXTRACT_BATCH) {
     const documents = extract.slice(i, i + EXTRACT_BATCH);
-    const extractLane = { crawlId: opts.crawlId, bulk: opts.bulk };
-    if (opts.extractNow) await extractOrQueue(ctx, documents, extractLane);
-    else await queueExtraction(ctx, documents, extractLane);
+    if (opts.extractNow) await extractOrQueue(ctx, documents, opts);
+    else await queueExtraction(ctx, documents, opts);
   }
   return { result, duplicates, articles, extract: extract.length };
 }
