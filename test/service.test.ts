@@ -199,8 +199,16 @@ describe('frameline run and frameline scheduler', () => {
       const [row] = await setup.db.sql<{ n: number }[]>`select count(*)::int as n from extractions`;
       return row?.n === 4;
     });
-    const [polled] = await setup.db.sql<{ lastOk: Date | null; next: Date }[]>`
-      select last_ok_at as "lastOk", next_fetch_at as next from sources where id = ${source.id}`;
+    // (The fetch job stores and extracts its documents before it records the poll on the source.)
+    const polledSource = async () => {
+      const [row] = await setup.db.sql<{ lastOk: Date | null; next: Date }[]>`
+        select last_ok_at as "lastOk", next_fetch_at as next from sources where id = ${source.id}`;
+      return row;
+    };
+    await eventually('the poll to be recorded', async () => (await polledSource())?.lastOk != null, {
+      process: run,
+    });
+    const polled = await polledSource();
     expect(polled?.lastOk).not.toBeNull();
     // Polled once and scheduled for later, not again at once.
     expect(polled?.next.getTime()).toBeGreaterThan(Date.now() + 60_000);
